@@ -1,0 +1,1 @@
+"""honyaku: translate Japanese Hugo posts into English, keeping everything but prose intact."""

@@ -1,0 +1,1 @@
+"""Model backends: transformers (default), ctranslate2 (fast), pseudo (no model)."""
