@@ -68,8 +68,10 @@ def _load_yaml(raw: str) -> dict[str, object]:
 
 
 def author_summary(meta: dict[str, object]) -> str | None:
+    # Hugo reads front-matter keys case-insensitively (old posts write "Description").
+    lowered = {str(k).lower(): v for k, v in meta.items()}
     for key in ("summary", "description"):
-        value = meta.get(key)
+        value = lowered.get(key)
         if isinstance(value, str):
             value = value.strip()
             # A URL is not a summary (one post puts a link there).
@@ -272,9 +274,11 @@ def main(argv: list[str]) -> int:
         meta, _ = split_front_matter(text)
         posts.append(Post(path, author_summary(meta), build(text)))
     methods = ["lead", "rank", "first-2"]
-    with_ref = [p for p in posts if p.reference]
+    with_ref = [p for p in posts if p.reference and p.cands]
+    no_prose = sum(1 for p in posts if p.reference and not p.cands)
 
-    print(f"Corpus: {corpus} — {len(posts)} posts, {len(with_ref)} with an author summary.")
+    print(f"Corpus: {corpus} — {len(posts)} posts; {len(with_ref)} with an author summary and "
+          f"prose (+{no_prose} with a summary but no Markdown prose, e.g. an HTML body).")
     print(f"Candidates from: {source}.\n")
     print("| method | bigram F1 top-1 | bigram F1 top-2 | ROUGE-1 F top-1 | ROUGE-1 F top-2 "
           "| posts without pick |")

@@ -80,7 +80,9 @@ _BOILERPLATE = re.compile(
     r"|ご覧ください|ご参照ください|参照(?:して)?ください|をご確認ください"
 )
 # "Link: …", "著者: …": a label line, not a sentence.
-_LABEL = re.compile(r"^[^\s:：、。]{1,12}[:：]\s*\S")
+_LABEL = re.compile(r"^[^\s:：、。]{1,20}\s?[:：]\s*\S")
+# A line that stops on a particle or a conjunctive form has been cut mid-sentence.
+_OPEN_END = re.compile(r"(?:[がをにはでとものへやばてし]|から|けど|ので|そもそも)$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HIRAGANA_END = re.compile(r"[\u3040-\u309f]$")
 _QUESTION_END = re.compile(r"[？?]\s*$")
@@ -108,7 +110,7 @@ def skip_reason(cand: Candidate) -> str | None:
         return "fragment"
     # Cut off at a line break mid-sentence ("…ため、"), a label line, or a line ending in a noun
     # with no sentence end (a title or 体言止め caption, "SpinnakerによるContinuous Delivery").
-    if text[-1] in "、，,:：" or _LABEL.match(text):
+    if text[-1] in "、，,:：" or _LABEL.match(text) or _OPEN_END.search(text):
         return "fragment"
     if text[-1] not in _SENTENCE_END and not _HIRAGANA_END.search(text):
         return "fragment"
@@ -156,9 +158,9 @@ def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _position_prior(n: int) -> list[float]:
-    # 1/sqrt(k+1): the lead is preferred, but gently, so that a central sentence further down
-    # still wins; the prior only enters through the teleport share (1 - DAMPING).
-    raw = [1.0 / math.sqrt(k + 1) for k in range(n)]
+    # 1/(k+1), as in PositionRank: the teleport share (1 - DAMPING) favours the lead, while a
+    # sentence that many others point to can still win. (1/sqrt(k+1) did worse on the corpus.)
+    raw = [1.0 / (k + 1) for k in range(n)]
     total = sum(raw)
     return [r / total for r in raw]
 
