@@ -1,0 +1,437 @@
+"""Batch mode: every Japanese post of a Hugo site, incrementally, safely, with a report.
+
+The per-file translation is a callable (`translate_post(text, path) -> (english_text, report)`)
+supplied by the orchestrator, so up-to-date files never cause a model load and tests can plug in
+stand-ins. Each file's status is decided from `honyaku.lock` before the callable is called; each
+written file is recorded in the lock at once, so an interrupted batch leaves every file old or new
+and the lock consistent, and a re-run continues where it stopped.
+
+Opt-out: a post whose front matter has `notranslate: true` (`notranslate = true` in TOML,
+`"notranslate": true` in JSON) is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from pipeline import site as hugo
+from pipeline.site import Layout, Lock, Site, SiteError
+
+OPT_OUT_KEY = "notranslate"
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+class PostReport(Protocol):
+    """What the orchestrator reports for one post (the batch only reads these)."""
+
+    sentences_total: int
+    translated: int
+    from_memory: int
+    kept: list[str]
+    partial: bool
+
+
+@dataclass(frozen=True)
+class SimplePostReport:
+    sentences_total: int = 0
+    translated: int = 0
+    from_memory: int = 0
+    kept: list[str] = field(default_factory=list)
+    partial: bool = False
+
+
+TranslatePost = Callable[[str, Path], tuple[str, PostReport]]
+FrontMatterUrlEdit = Callable[[str, str], str]
+
+
+class BatchAbort(Exception):
+    """Raised by `translate_post` when no file can succeed (e.g. the model is missing): exit 2."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    source: str  # relative to the site root
+    target: str
+    status: str  # translated | partial | up-to-date | skipped | failed | planned
+    reason: str = ""
+    sentences: int = 0
+    from_memory: int = 0
+    kept: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+
+
+@dataclass
+class BatchReport:
+    root: str = ""
+    files: list[FileResult] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    error: str = ""
+    strict: bool = False
+    dry_run: bool = False
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def exit_code(self) -> int:
+        if self.error:
+            return 2
+        if self.by_status("failed"):
+            return 1
+        if self.strict and self.by_status("partial"):
+            return 1
+        return 0
+
+    def to_json(self) -> str:
+        data = {
+            "root": self.root,
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "dry_run": self.dry_run,
+            "counts": {s: len(self.by_status(s)) for s in
+                       ("translated", "partial", "up-to-date", "skipped", "failed", "planned")},
+            "files": [asdict(f) for f in self.files],
+            "orphaned": self.orphaned,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def summary_lines(self) -> list[str]:
+        if self.error:
+            return [f"error: {self.error}"]
+        lines = []
+        labels = [("translated", "translated"), ("partial", "partly translated"),
+                  ("up-to-date", "up to date"), ("planned", "would translate"),
+                  ("skipped", "skipped"), ("failed", "failed")]
+        counts = ", ".join(f"{len(self.by_status(s))} {label}" for s, label in labels
+                           if self.by_status(s))
+        lines.append(f"honyaku batch: {counts or 'no posts found'}")
+        for f in self.by_status("planned"):
+            lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
+        for f in self.by_status("partial"):
+            lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
+        for f in self.by_status("skipped"):
+            lines.append(f"  skipped {f.source}: {f.reason}")
+        for f in self.by_status("failed"):
+            lines.append(f"  failed {f.source}: {f.reason}")
+        for target in self.orphaned:
+            lines.append(f"  orphaned English copy (its source is gone): {target}")
+        return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+    def advance(self, path: str, status: str, sentences: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NullProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, path: str, status: str, sentences: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class PlainProgress:
+    """One line per file, for logs and pipes."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.total = 0
+        self.done = 0
+        self.sentences = 0
+        self.started = 0.0
+
+    def start(self, total: int) -> None:
+        self.total, self.started = total, time.monotonic()
+
+    def advance(self, path: str, status: str, sentences: int) -> None:
+        self.done += 1
+        self.sentences += sentences
+        rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
+        extra = f" ({sentences} sentences, {rate:.1f} sentences/s)" if sentences else ""
+        print(f"[{self.done}/{self.total}] {status} {path}{extra}", file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        pass
+
+
+class RichProgress:
+    """Files, sentences, sentences/s and ETA on a terminal."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.sentences = 0
+        self.started = 0.0
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[sentences]} sentences, {task.fields[rate]} sentences/s"),
+            TimeRemainingColumn(), console=Console(file=stream), transient=False)
+        self.task = None
+
+    def start(self, total: int) -> None:
+        self.started = time.monotonic()
+        self.progress.start()
+        self.task = self.progress.add_task("files", total=total, sentences=0, rate="0.0")
+
+    def advance(self, path: str, status: str, sentences: int) -> None:
+        self.sentences += sentences
+        rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
+        self.progress.update(self.task, advance=1, sentences=self.sentences, rate=f"{rate:.1f}")
+
+    def finish(self) -> None:
+        self.progress.stop()
+
+
+def make_progress(*, quiet: bool, json_out: bool, stream: IO[str] | None = None) -> Progress:
+    stream = stream or sys.stderr
+    if quiet or json_out:
+        return NullProgress()
+    if stream.isatty():
+        return RichProgress(stream)
+    return PlainProgress(stream)
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery and per-file checks
+
+
+def discover(paths: Sequence[Path], site: Site) -> list[Path]:
+    """Markdown files under `paths`, sorted, without duplicates."""
+    found: set[Path] = set()
+    for path in paths:
+        path = Path(hugo._abs(path))
+        if path.is_dir():
+            # English copies are outputs, not inputs: a folder walk passes them by silently.
+            for suffix in hugo.MARKDOWN_SUFFIXES:
+                found.update(p for p in path.rglob(f"*{suffix}")
+                             if p.is_file() and not _is_output(p, site))
+        elif path.is_file():
+            found.add(path)
+    return sorted(found, key=lambda p: p.relative_to(site.root).as_posix()
+                  if hugo._under(p, site.root) else p.as_posix())
+
+
+def _is_output(path: Path, site: Site) -> bool:
+    if site.layout == "content-dir" and hugo._under(path, site.target_dir) and not any(
+            hugo._under(path, d) for d in site.source_dirs):
+        return True
+    codes = {lang.code for lang in site.languages}
+    return hugo._split_lang_suffix(path.name, codes)[1] == site.target_lang
+
+
+def _front_matter_and_body(text: str) -> tuple[str, str]:
+    body = hugo._body(text)
+    head = text.lstrip("\ufeff")
+    return head[: len(head) - len(body)], body
+
+
+def opted_out(text: str) -> bool:
+    front, _body = _front_matter_and_body(text)
+    return re.search(rf"""^\s*["']?{OPT_OUT_KEY}["']?\s*[:=]\s*true\b""", front,
+                     re.M | re.I) is not None
+
+
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_TITLE = re.compile(r"""^\s*["']?(?:title|subtitle|summary|description)["']?\s*[:=]\s*(.*)$""",
+                    re.M | re.I)
+
+
+def is_japanese(text: str) -> bool:
+    """True when the prose or the front-matter title is Japanese (code is not prose)."""
+    front, body = _front_matter_and_body(text)
+    prose = _FENCED.sub("", body)
+    prose = re.sub(r"`[^`\n]*`", "", prose)
+    prose = re.sub(r"<!--.*?-->", "", prose, flags=re.S)
+    titles = " ".join(_TITLE.findall(front))
+    # The source language is Japanese, so kanji count too (a title like "SageMaker概要").
+    return bool(_JAPANESE.search(prose) or _JAPANESE.search(titles))
+
+
+def _rel(path: Path, site: Site) -> str:
+    return hugo.relative_key(path, site.root)
+
+
+def orphans(lock: Lock, site: Site, scope: Sequence[Path]) -> list[str]:
+    """English copies recorded in the lock whose source is gone, within the batch's scope."""
+    roots = [Path(hugo._abs(p)) for p in scope]
+    out = []
+    for key, entry in sorted(lock.entries.items()):
+        source = site.root / entry.source
+        target = site.root / key
+        in_scope = any(hugo._under(source, r) or hugo._under(target, r) or source == r
+                       for r in roots) or any(r == site.root for r in roots)
+        if in_scope and not source.exists() and target.exists():
+            out.append(key)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The batch
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_key: str,
+              force: bool = False, dry_run: bool = False, quiet: bool = False,
+              json_out: bool = False, strict: bool = False, progress: Progress | None = None,
+              target_lang: str = "en", source_lang: str | None = None,
+              layout: Layout | None = None, version: str = "0.1.0",
+              front_matter_urls: FrontMatterUrlEdit | None = None,
+              out: IO[str] | None = None, err: IO[str] | None = None) -> BatchReport:
+    """Translate every Japanese post under `paths` that needs it; see the module docstring.
+
+    `front_matter_urls(text, prefix)` gives `url`/`aliases` the English prefix (the
+    front-matter module's splicer); without it they are left as they are.
+    With `json_out` the JSON report goes to `out`; otherwise, unless `quiet`, a summary does.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    report = BatchReport(strict=strict, dry_run=dry_run)
+    try:
+        if not paths:
+            raise SiteError("no path given")
+        for path in paths:
+            if not Path(path).exists():
+                raise SiteError(f"{path}: no such file or folder")
+        site = hugo.detect_site(Path(paths[0]), source_lang=source_lang,
+                                target_lang=target_lang, layout=layout)
+        for path in paths[1:]:
+            if hugo.find_site_root(Path(path)) != site.root:
+                raise SiteError(f"{path}: not in the same Hugo site as {paths[0]}")
+        lock = hugo.load_lock(site.root)
+    except SiteError as exc:
+        report.error = str(exc)
+        _emit(report, out, err, quiet=quiet, json_out=json_out)
+        return report
+    report.root = str(site.root)
+    files = discover(paths, site)
+    progress = progress or make_progress(quiet=quiet, json_out=json_out, stream=err)
+    planned = _plan(files, site)
+    progress.start(len(files))
+    try:
+        for source in files:
+            result, lock = _one_file(source, site, lock, planned, translate_post=translate_post,
+                                     settings_key=settings_key, force=force, dry_run=dry_run,
+                                     version=version, front_matter_urls=front_matter_urls)
+            report.files.append(result)
+            progress.advance(result.source, result.status, result.sentences)
+    except BatchAbort as exc:
+        report.error = _one_line(exc)
+    finally:
+        progress.finish()
+    report.orphaned = orphans(lock, site, [Path(p) for p in paths])
+    _emit(report, out, err, quiet=quiet, json_out=json_out)
+    return report
+
+
+def _emit(report: BatchReport, out: IO[str], err: IO[str], *, quiet: bool,
+          json_out: bool) -> None:
+    if json_out:
+        print(report.to_json(), file=out)
+        return
+    lines = report.summary_lines()
+    if report.error:
+        print(lines[0], file=err)
+    elif not quiet or report.exit_code:
+        print("\n".join(lines), file=out)
+
+
+def _plan(files: Iterable[Path], site: Site) -> set[Path]:
+    """Sources that will have an English version after this run (for link rewriting)."""
+    return {f for f in files if hugo.is_translation_source(f, site)}
+
+
+def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
+              translate_post: TranslatePost, settings_key: str, force: bool, dry_run: bool,
+              version: str, front_matter_urls: FrontMatterUrlEdit | None
+              ) -> tuple[FileResult, Lock]:
+    rel = _rel(source, site)
+    check = hugo.is_translation_source(source, site)
+    if not check:
+        return FileResult(rel, "", "skipped", check.reason), lock
+    target = hugo.english_path(source, site)
+    rel_target = _rel(target, site)
+
+    def result(status: str, reason: str = "", **extra: object) -> FileResult:
+        return FileResult(rel, rel_target, status, reason, **extra)  # type: ignore[arg-type]
+
+    try:
+        hugo.safe_output_path(target, site)
+        data = source.read_bytes()
+        text = data.decode("utf-8")
+    except SiteError as exc:
+        return result("failed", str(exc)), lock
+    except UnicodeDecodeError as exc:
+        return result("failed", f"not UTF-8 text (byte {exc.start})"), lock
+    except OSError as exc:
+        return result("failed", _one_line(exc)), lock
+    if "\x00" in text:
+        return result("failed", "binary data, not a Markdown text"), lock
+    if opted_out(text):
+        return result("skipped", f"opted out ({OPT_OUT_KEY}: true)"), lock
+    if not is_japanese(text):
+        return result("skipped", "no Japanese prose or title"), lock
+    status = hugo.status_of(source, target, lock, settings_key)
+    if status == "up-to-date":
+        return result("up-to-date"), lock
+    if status in ("edited", "foreign") and not force:
+        why = ("edited since honyaku wrote it" if status == "edited"
+               else "an English copy honyaku did not write (hand translation?)")
+        return result("skipped", f"{why}; kept, use --force to overwrite"), lock
+    if dry_run:
+        return result("planned", status), lock
+
+    try:
+        en_text, post = translate_post(text, source)
+    except BatchAbort:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return result("failed", _one_line(exc)), lock
+
+    def translated(page: Path) -> bool:
+        return Path(hugo._abs(page)) in planned or hugo.english_path(page, site).exists()
+
+    en_text = hugo.rewrite_anchors(text, en_text)
+    en_text = hugo.rewrite_links(en_text, source, site, has_translation=translated)
+    if front_matter_urls is not None:
+        en_text = hugo.prefix_front_matter_urls(en_text, hugo.url_prefix_for(site),
+                                                front_matter_urls)
+    written = en_text.encode("utf-8")
+    try:
+        resources = hugo.copy_bundle_resources(source, target, en_text, site)
+        hugo.atomic_write(target, written)
+    except (OSError, SiteError) as exc:
+        return result("failed", _one_line(exc)), lock
+    lock = hugo.record(lock, source, target, settings_key, written, version, source_bytes=data)
+    hugo.save_lock(lock)
+    return result("partial" if post.partial else "translated", status,
+                  sentences=post.sentences_total, from_memory=post.from_memory,
+                  kept=tuple(post.kept),
+                  resources=tuple(_rel(r, site) for r in resources)), lock
