@@ -1,0 +1,190 @@
+"""The default backend: a MarianMT model run with transformers' `generate`.
+
+Importing this module does not import torch or transformers; the model is loaded on first use
+and kept by the backend object, which the orchestrator creates once per process.
+
+Decoding uses the TARGET SentencePiece model. In transformers 5, `MarianTokenizer.decode`
+defaults to the source model whenever source and target share one vocabulary (as
+opus-mt-ja-en does), so every decode here passes `use_source_tokenizer=False` explicitly.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import Any
+
+from pipeline.backends.base import DecodingConfig, plan_batches
+from pipeline.modelstore import resolve_model
+
+_SANE_LIMIT = 100_000  # tokenizers without a limit report a huge sentinel model_max_length
+
+
+def pick_device(device: str) -> str:
+    """`auto` means CUDA, then Apple's MPS, then the CPU."""
+    import torch
+
+    if device != "auto":
+        if device not in {"cpu", "cuda", "mps"}:
+            raise ValueError(f"unknown device {device!r} (auto, cpu, cuda or mps)")
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+class TransformersBackend:
+    """A `ModelBackend` over a Marian checkpoint (hub id or local folder)."""
+
+    def __init__(
+        self,
+        model_spec: str,
+        device: str = "auto",
+        decoding: DecodingConfig = DecodingConfig(),  # noqa: B008 - frozen, shared safely
+    ) -> None:
+        self.model_spec = model_spec
+        self.requested_device = device
+        self.decoding = decoding
+        # Resolving is cheap and torch-free; it fails early (ModelUnavailable) when the model
+        # cannot be had, before anything heavy happens.
+        self.resolved = resolve_model(model_spec)
+        self.identity = f"transformers|{self.resolved.identity}|{decoding.key()}"
+        self.calls = 0  # generate() invocations
+        self.sentences_translated = 0  # unique sentences sent to the model
+        self.rejected_too_long = 0  # inputs over max_input_tokens, answered with ""
+        self._lock = threading.Lock()
+        self._tokenizer: Any = None
+        self._model: Any = None
+        self._device: str | None = None
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            import torch
+            from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+            device = pick_device(self.requested_device)
+            dtype = torch.bfloat16 if device == "cuda" else torch.float32
+            path = str(self.resolved.path)
+            with warnings.catch_warnings():
+                # MarianTokenizer recommends sacremoses for punctuation normalisation; the
+                # models work without it and the warning would repeat on every run.
+                warnings.filterwarnings("ignore", message=".*sacremoses.*")
+                tokenizer = AutoTokenizer.from_pretrained(path)
+            model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype)
+            model.to(device)
+            model.eval()
+            self._tokenizer, self._model, self._device = tokenizer, model, device
+
+    @property
+    def tokenizer(self) -> Any:
+        self._load()
+        return self._tokenizer
+
+    @property
+    def model(self) -> Any:
+        self._load()
+        return self._model
+
+    @property
+    def device(self) -> str:
+        self._load()
+        assert self._device is not None
+        return self._device
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The source-side position limit, counted like `count_tokens` (with `</s>`)."""
+        limits = [getattr(self.model.config, "max_position_embeddings", None)]
+        limits.append(getattr(self.tokenizer, "model_max_length", None))
+        sane = [int(x) for x in limits if isinstance(x, int) and 0 < x < _SANE_LIMIT]
+        return min(sane) if sane else 512
+
+    # -- capabilities ----------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens the model sees for `text`, end-of-sentence included."""
+        return len(self.tokenizer(text, verbose=False).input_ids)
+
+    def roundtrips(self, text: str) -> bool:
+        """True when `text` survives source tokenization and target detokenization unchanged:
+        what a placeholder must do to come back from the model intact."""
+        ids = self.tokenizer(text, add_special_tokens=False).input_ids
+        if self.tokenizer.unk_token_id in ids:
+            return False
+        return self._decode([ids])[0] == text
+
+    def translate(self, sentences: list[str]) -> list[str]:
+        return self._translate(sentences, self.decoding)
+
+    def translate_safe(self, sentences: list[str]) -> list[str]:
+        return self._translate(sentences, self.decoding.safer())
+
+    # -- work ------------------------------------------------------------------------------
+
+    def _decode(self, sequences: Any) -> list[str]:
+        return self.tokenizer.batch_decode(
+            sequences, skip_special_tokens=True, use_source_tokenizer=False
+        )
+
+    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
+        if not sentences:
+            return []
+        lengths: dict[str, int] = {}
+
+        def count(text: str) -> int:
+            if text not in lengths:
+                lengths[text] = self.count_tokens(text)
+            return lengths[text]
+
+        unique, batches, back = plan_batches(sentences, count, decoding.batch_tokens)
+        outputs = [""] * len(unique)
+        limit = self.max_input_tokens
+        for batch in batches:
+            # Never truncate: an over-long input gets "", which the caller's checks treat as
+            # a failure and recover from by splitting. Blank input needs no model.
+            too_long = [i for i in batch if count(unique[i]) > limit]
+            self.rejected_too_long += len(too_long)
+            fitting = [i for i in batch if unique[i].strip() and count(unique[i]) <= limit]
+            if fitting:
+                texts = self._generate([unique[i] for i in fitting], decoding)
+                for i, text in zip(fitting, texts, strict=True):
+                    outputs[i] = text
+        return [outputs[i] for i in back]
+
+    def _generate(self, texts: list[str], decoding: DecodingConfig) -> list[str]:
+        import torch
+
+        tokenizer, model = self.tokenizer, self.model
+        encoded = tokenizer(texts, return_tensors="pt", padding=True)
+        longest = int(encoded["attention_mask"].sum(dim=1).max())
+        # The decoder has the same position limit as the encoder; the start token takes one.
+        max_new = min(decoding.max_new_tokens(longest), self._decoder_positions() - 1)
+        options: dict[str, Any] = {
+            "num_beams": decoding.num_beams,
+            "max_new_tokens": max(1, max_new),
+            "do_sample": False,
+        }
+        if decoding.no_repeat_ngram_size:
+            options["no_repeat_ngram_size"] = decoding.no_repeat_ngram_size
+        if decoding.repetition_penalty != 1.0:
+            options["repetition_penalty"] = decoding.repetition_penalty
+        with torch.inference_mode():
+            generated = model.generate(
+                input_ids=encoded["input_ids"].to(self.device),
+                attention_mask=encoded["attention_mask"].to(self.device),
+                **options,
+            )
+        self.calls += 1
+        self.sentences_translated += len(texts)
+        return [text.strip() for text in self._decode(generated.cpu())]
+
+    def _decoder_positions(self) -> int:
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        return int(positions) if isinstance(positions, int) and positions > 1 else 512
