@@ -383,11 +383,8 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
         return FileResult(rel, rel_target, status, reason, **extra)  # type: ignore[arg-type]
 
     try:
-        hugo.safe_output_path(target, site)
         data = source.read_bytes()
         text = data.decode("utf-8")
-    except SiteError as exc:
-        return result("failed", str(exc)), lock
     except UnicodeDecodeError as exc:
         return result("failed", f"not UTF-8 text (byte {exc.start})"), lock
     except OSError as exc:
@@ -398,6 +395,10 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
         return result("skipped", f"opted out ({OPT_OUT_KEY}: true)"), lock
     if not is_japanese(text):
         return result("skipped", "no Japanese prose or title"), lock
+    try:
+        hugo.safe_output_path(target, site)
+    except SiteError as exc:
+        return result("failed", str(exc)), lock
     status = hugo.status_of(source, target, lock, settings_key)
     if status == "up-to-date":
         return result("up-to-date"), lock

