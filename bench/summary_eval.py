@@ -210,9 +210,7 @@ def bigram_f1(candidate: str, reference: str) -> float:
 
 def rouge1_f(candidate: str, reference: str, tagger) -> float:
     def toks(s: str) -> Counter:
-        return Counter(
-            w.surface for w in tagger(s) if w.feature.pos1 not in ("補助記号", "空白")
-        )
+        return Counter(w.surface for w in tagger(s) if w.feature.pos1 not in ("補助記号", "空白"))
 
     return _f1(toks(candidate), toks(reference))
 
@@ -277,11 +275,15 @@ def main(argv: list[str]) -> int:
     with_ref = [p for p in posts if p.reference and p.cands]
     no_prose = sum(1 for p in posts if p.reference and not p.cands)
 
-    print(f"Corpus: {corpus} — {len(posts)} posts; {len(with_ref)} with an author summary and "
-          f"prose (+{no_prose} with a summary but no Markdown prose, e.g. an HTML body).")
+    print(
+        f"Corpus: {corpus} — {len(posts)} posts; {len(with_ref)} with an author summary and "
+        f"prose (+{no_prose} with a summary but no Markdown prose, e.g. an HTML body)."
+    )
     print(f"Candidates from: {source}.\n")
-    print("| method | bigram F1 top-1 | bigram F1 top-2 | ROUGE-1 F top-1 | ROUGE-1 F top-2 "
-          "| posts without pick |")
+    print(
+        "| method | bigram F1 top-1 | bigram F1 top-2 | ROUGE-1 F top-1 | ROUGE-1 F top-2 "
+        "| posts without pick |"
+    )
     print("|---|---|---|---|---|---|")
     for method in methods:
         sums = [0.0, 0.0, 0.0, 0.0]
@@ -302,8 +304,10 @@ def main(argv: list[str]) -> int:
 
     print()
     print("Across the whole corpus (top-2 picks of every post):\n")
-    print("| method | picks | greeting/boilerplate | heading-like fragment | code-heavy "
-          "| posts without pick |")
+    print(
+        "| method | picks | greeting/boilerplate | heading-like fragment | code-heavy "
+        "| posts without pick |"
+    )
     print("|---|---|---|---|---|---|")
     for method in methods:
         total = greet = frag = code = empty = 0
@@ -314,10 +318,14 @@ def main(argv: list[str]) -> int:
             greet += sum(is_greeting(c) for c in chosen)
             frag += sum(is_fragment(c, tagger) for c in chosen)
             code += sum(is_code_heavy(c) for c in chosen)
+
         def pct(k: int, total: int = total) -> str:
             return f"{k} ({100 * k / max(1, total):.0f}%)"
-        print(f"| {method} | {total} | {pct(greet)} | {pct(frag)} | {pct(code)} "
-              f"| {empty}/{len(posts)} |")
+
+        print(
+            f"| {method} | {total} | {pct(greet)} | {pct(frag)} | {pct(code)} "
+            f"| {empty}/{len(posts)} |"
+        )
 
     if "-v" in argv:
         print()

@@ -239,7 +239,9 @@ _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _AUTOLINK = re.compile(r"<(?:https?|ftp)://[^>]*>|<[^@\s>]+@[^>\s]+>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
-_URL = re.compile(r"(?:https?|ftp)://\S+|www\.[A-Za-z0-9-]+\.\S+", re.I)
+# Stops at brackets and quotes, so that "(https://x.io)." loses the URL, not the bracket.
+_URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]{}\"'`]+", re.I)
+_STRAY_MARK = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 # Placeholders a translation stage may leave behind when the model mangles them.
 _PLACEHOLDER = re.compile(
     r"[\ue000-\uf8ff]|⟦[^⟧]*⟧|\[\[\s*\d+\s*\]\]|«\s*\d+\s*»|<\s*/?\s*[A-Za-z]*\d+\s*/?\s*>"
@@ -269,9 +271,10 @@ def clean_english(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _PLACEHOLDER.sub(" ", text)
     text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    text = text.replace("`", "")
     for _ in range(2):  # nested emphasis (***x***)
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    # What is left is unpaired Markdown; snake_case keeps its inner underscores.
+    text = _STRAY_MARK.sub("", text)
     text = _BLOCK_MARK.sub(" ", text)
     text = _ESCAPE.sub(r"\1", text)
     text = " ".join(text.split())
