@@ -69,9 +69,12 @@ def looks_like_path(spec: str) -> bool:
     )
 
 
-def resolve_model(spec: str, *, offline: bool | None = None) -> ResolvedModel:
+def resolve_model(
+    spec: str, *, offline: bool | None = None, hub_cache: Path | None = None
+) -> ResolvedModel:
     """Find the model `spec` names. An existing local folder wins over a hub id of the same
-    spelling (as in transformers). Raises ModelUnavailable with a one-line message."""
+    spelling (as in transformers). `offline` None means `HF_HUB_OFFLINE`; `hub_cache` None
+    means the Hugging Face default cache. Raises ModelUnavailable with a one-line message."""
     spec = spec.strip()
     if not spec:
         raise ModelUnavailable(_how_to_get(spec, "empty model name"))
@@ -80,12 +83,12 @@ def resolve_model(spec: str, *, offline: bool | None = None) -> ResolvedModel:
         return _resolve_local(folder, spec)
     if looks_like_path(spec):
         raise ModelUnavailable(_how_to_get(spec, "no such folder"))
-    return _resolve_hub(spec, _env_offline() if offline is None else offline)
+    return _resolve_hub(spec, _env_offline() if offline is None else offline, hub_cache)
 
 
-def model_identity(spec: str) -> str:
+def model_identity(spec: str, *, hub_cache: Path | None = None) -> str:
     """The identity without any download: a hub model must already be in the cache."""
-    return resolve_model(spec, offline=True).identity
+    return resolve_model(spec, offline=True, hub_cache=hub_cache).identity
 
 
 def _resolve_local(folder: Path, spec: str) -> ResolvedModel:
@@ -102,7 +105,7 @@ def _complete(snapshot: Path) -> bool:
     )
 
 
-def _resolve_hub(repo_id: str, offline: bool) -> ResolvedModel:
+def _resolve_hub(repo_id: str, offline: bool, hub_cache: Path | None) -> ResolvedModel:
     from huggingface_hub import snapshot_download
 
     # The cache first, even online: a cached snapshot gives a stable identity without a
@@ -110,7 +113,9 @@ def _resolve_hub(repo_id: str, offline: bool) -> ResolvedModel:
     snapshot: Path | None = None
     try:
         cached = Path(
-            snapshot_download(repo_id, local_files_only=True, allow_patterns=_HUB_PATTERNS)
+            snapshot_download(
+                repo_id, local_files_only=True, allow_patterns=_HUB_PATTERNS, cache_dir=hub_cache
+            )
         )
         if _complete(cached):
             snapshot = cached
@@ -121,18 +126,24 @@ def _resolve_hub(repo_id: str, offline: bool) -> ResolvedModel:
             raise ModelUnavailable(
                 _how_to_get(repo_id, "offline and not in the Hugging Face cache")
             )
-        snapshot = _download(repo_id)
+        snapshot = _download(repo_id, hub_cache)
     return ResolvedModel(snapshot, f"hub:{repo_id}@{snapshot.name}", "hub")
 
 
-def _download(repo_id: str) -> Path:
+def _download(repo_id: str, hub_cache: Path | None) -> Path:
     from huggingface_hub import snapshot_download
 
     try:
-        snapshot = Path(snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS))
+        snapshot = Path(
+            snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS, cache_dir=hub_cache)
+        )
         if not any((snapshot / name).is_file() for name in _WEIGHTS):
             # Older repositories ship only PyTorch pickles.
-            snapshot = Path(snapshot_download(repo_id, allow_patterns=["pytorch_model.bin"]))
+            snapshot = Path(
+                snapshot_download(
+                    repo_id, allow_patterns=["pytorch_model.bin"], cache_dir=hub_cache
+                )
+            )
     except Exception as error:  # noqa: BLE001 - network, auth, missing repo: all one message
         reason = type(error).__name__
         raise ModelUnavailable(_how_to_get(repo_id, f"download failed: {reason}")) from None

@@ -1,0 +1,119 @@
+"""The translation memory: checked translations kept in SQLite, keyed by backend identity.
+
+The identity covers the model (hub commit or local folder hash), the backend and the decoding
+settings, so changing any of them starts afresh without deleting anything. WAL mode lets
+readers proceed while one process writes; every write is one transaction, so a killed process
+leaves either all of a batch or none of it. Callers store only outputs that passed checks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.modelstore import cache_dir
+
+MEMORY_NAME = "memory.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    identity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (identity, source)
+) WITHOUT ROWID
+"""
+# SQLite's default limit on host parameters is 999 in older builds.
+_CHUNK = 500
+
+
+def default_memory_path() -> Path:
+    return cache_dir() / MEMORY_NAME
+
+
+class TranslationMemory:
+    """A SQLite translation memory. One connection per object; use one object per thread."""
+
+    def __init__(self, path: Path | None = None, *, timeout: float = 30.0) -> None:
+        self.path = Path(path) if path is not None else default_memory_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below), so a write
+        # never upgrades a read lock halfway and deadlocks against another writer.
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
+        """The stored translations of those sentences that have one."""
+        wanted = list(dict.fromkeys(sentences))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, target FROM translations WHERE identity = ? AND source IN ({marks})",
+                [identity, *chunk],
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def put_many(self, identity: str, pairs: Iterable[tuple[str, str]]) -> int:
+        """Store (source, translation) pairs in one transaction; returns how many."""
+        now = time.time()
+        rows = [(identity, source, target, now) for source, target in pairs]
+        if not rows:
+            return 0
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations (identity, source, target, created) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return len(rows)
+
+    def count(self, identity: str | None = None) -> int:
+        if identity is None:
+            return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+        query = "SELECT COUNT(*) FROM translations WHERE identity = ?"
+        return self._db.execute(query, (identity,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class NullMemory:
+    """`--no-cache`: remembers nothing."""
+
+    path: Path | None = None
+
+    def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
+        return {}
+
+    def put_many(self, identity: str, pairs: Iterable[tuple[str, str]]) -> int:
+        return 0
+
+    def count(self, identity: str | None = None) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> NullMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
