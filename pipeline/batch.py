@@ -365,7 +365,17 @@ def _emit(report: BatchReport, out: IO[str], err: IO[str], *, quiet: bool,
 
 def _plan(files: Iterable[Path], site: Site) -> set[Path]:
     """Sources that will have an English version after this run (for link rewriting)."""
-    return {f for f in files if hugo.is_translation_source(f, site)}
+    planned = set()
+    for path in files:
+        if not hugo.is_translation_source(path, site):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if is_japanese(text) and not opted_out(text):
+            planned.add(path)
+    return planned
 
 
 def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
