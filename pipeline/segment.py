@@ -682,15 +682,23 @@ def _clause_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int
     return strong, weak
 
 
-def _length_cuts(sentence: str, toks: list[_Token]) -> list[int]:
-    """Morpheme starts where a last-resort cut may go (never between two atom characters)."""
-    cuts = []
+def _length_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int]]:
+    """Morpheme starts where a last-resort cut may go, never between two atom characters:
+    (preferred: not inside an ASCII run such as "1,000,000" or "foo.bar"; at punctuation inside
+    one). Inside an ASCII word the character fallback does as well as MeCab's boundaries."""
+    preferred: list[int] = []
+    other: list[int] = []
     for tok in toks[1:]:
         p = tok.start
-        if p > 0 and _is_pua(sentence[p - 1]) and _is_pua(sentence[p]):
+        left, right = sentence[p - 1], sentence[p]
+        if _is_pua(left) and _is_pua(right):
             continue
-        cuts.append(p)
-    return cuts
+        inside_ascii = left.isascii() and right.isascii() and left not in _WS
+        if not inside_ascii:
+            preferred.append(p)
+        elif not (left.isalnum() and right.isalnum()):
+            other.append(p)  # at ASCII punctuation; MeCab's cuts inside a long word are arbitrary
+    return preferred, other
 
 
 def _pack(
@@ -730,19 +738,26 @@ def _largest_fitting(
 
 
 def _split_by_length(
-    sentence: str, a: int, b: int, cuts: list[int], count: Callable[[str], int], budget: int
+    sentence: str,
+    a: int,
+    b: int,
+    tiers: tuple[list[int], ...],
+    count: Callable[[str], int],
+    budget: int,
 ) -> list[tuple[int, int]]:
+    """Cut off the longest prefix that fits, trying each tier of cut positions, then characters."""
     out: list[tuple[int, int]] = []
     while count(sentence[a:b]) > budget:
-        inner = [c for c in cuts if a < c < b]
-        p = _largest_fitting(sentence, a, inner, count, budget)
+        p = None
+        for cuts in tiers:
+            p = _largest_fitting(sentence, a, [c for c in cuts if a < c < b], count, budget)
+            if p is not None:
+                break
         if p is None:
-            # Even the first morpheme is over budget: cut inside it, by characters.
-            first_end = inner[0] if inner else b
-            chars = _char_cuts(sentence, a, first_end)
+            chars = _char_cuts(sentence, a, b)
             p = _largest_fitting(sentence, a, chars, count, budget)
-            if p is None:
-                p = chars[0] if chars else (inner[0] if inner else None)
+            if p is None and chars:
+                p = chars[0]  # one character over budget: as small a piece as there can be
         if p is None:
             break  # one unbreakable unit (a run of atoms): returned whole, never truncated
         out.append((a, p))
@@ -775,7 +790,7 @@ def split_clauses(
         return [sentence] if sentence else []
     toks = _tokens(sentence, tagger)
     strong, weak = _clause_cuts(sentence, toks)
-    length = _length_cuts(sentence, toks)
+    preferred, other = _length_cuts(sentence, toks)
     ranges: list[tuple[int, int]] = [(0, len(sentence))]
     for cuts in (strong, weak):
         nxt: list[tuple[int, int]] = []
@@ -792,6 +807,8 @@ def split_clauses(
         else:
             out.extend(
                 sentence[x:y]
-                for x, y in _split_by_length(sentence, a, b, length, count_tokens, budget)
+                for x, y in _split_by_length(
+                    sentence, a, b, (preferred, sorted(preferred + other)), count_tokens, budget
+                )
             )
     return out
