@@ -1,0 +1,361 @@
+"""The orchestrator: owns the shared resources and runs a post through the stages.
+
+document → segment → translate → summary → render. The stages never import each other; this
+module hands each one what it needs as plain functions (the tagger-backed clause splitter, the
+memory-backed translator, the model's token counter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline import segment
+from pipeline.checks import output_problem
+from pipeline.document import Document, Prose, parse_document
+from pipeline.frontmatter import (
+    FrontMatterError,
+    add_key,
+    has_key,
+    reader_fields,
+    splice,
+    string_value,
+)
+from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
+from pipeline.summary import Candidate, summarize
+from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
+
+SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
+_PLAIN_KINDS = {"code": lambda raw: raw.strip("`").strip()}
+
+
+class HonyakuError(ValueError):
+    """Bad input: the message is one line; the caller adds the file name."""
+
+
+@dataclass(frozen=True)
+class Options:
+    summary: str = "rank"  # lead | rank | model | off
+    summary_max_chars: int = 200
+    add_summary: bool = False
+    translate_taxonomies: bool = False
+    clause_budget: int = segment.DEFAULT_CLAUSE_BUDGET
+
+
+@dataclass
+class PostReport:
+    sentences_total: int = 0
+    translated: int = 0
+    from_memory: int = 0
+    kept: list[str] = field(default_factory=list)
+    summary: str = "off"  # filled | translated | kept | none: <why> | off
+    code_fence_japanese: int = 0  # Japanese characters left in code blocks, which stay as written
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.kept)
+
+    def line(self) -> str:
+        return (
+            f"{self.sentences_total} sentences: {self.translated} translated, "
+            f"{self.from_memory} from memory, {len(self.kept)} kept"
+        )
+
+
+@dataclass
+class Engine:
+    """Shared resources for every post of a run: the translator, its memory, the tagger."""
+
+    translator: Any  # anything with translate(list[str]) -> list[str]
+    memory: Any = None  # TranslationMemory-like: get_many/put_many(identity, …)
+    identity: str = ""
+    glossary: Any = None  # Glossary with .matches(text)
+    abstractive: Callable[[str], str] | None = None
+    _tagger: Any = None
+
+    @property
+    def tagger(self) -> Any:
+        if self._tagger is None:
+            self._tagger = segment.make_tagger()
+        return self._tagger
+
+    def count_tokens(self, text: str) -> int:
+        counter = getattr(self.translator, "count_tokens", None)
+        # Without the model's tokenizer, one token per character over-counts Japanese, which
+        # only makes clause splitting start a little early.
+        return counter(text) if counter else len(text)
+
+    def capabilities(self, budget: int) -> Capabilities:
+        safe = getattr(self.translator, "translate_safe", None)
+        roundtrips = getattr(self.translator, "roundtrips", None)
+        return Capabilities(
+            translate=self.translator.translate,
+            translate_safe=safe,
+            check=output_problem,
+            lookup=self._lookup,
+            store=self._store,
+            split_clauses=lambda text: segment.split_clauses(
+                text, self.count_tokens, max(8, budget // 2), self.tagger
+            ),
+            placeholder_ok=roundtrips or (lambda text: True),
+            needs_translation=segment.needs_translation,
+            glossary=self._glossary_matches,
+        )
+
+    def _lookup(self, sentences: list[str]) -> dict[str, str]:
+        if self.memory is None or not sentences:
+            return {}
+        return self.memory.get_many(self.identity, sentences)
+
+    def _store(self, pairs: list[tuple[str, str]]) -> None:
+        if self.memory is not None and pairs:
+            self.memory.put_many(self.identity, pairs)
+
+    def _glossary_matches(self, text: str) -> list[tuple[int, int, str]]:
+        if self.glossary is None:
+            return []
+        return [(m.start, m.end, m.replacement) for m in self.glossary.matches(text)]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A piece of reader text: a body prose span or a front-matter value."""
+
+    text: str
+    roles: tuple[str, ...]
+    block: str
+    line_start: bool
+
+
+@dataclass(frozen=True)
+class _Plan:
+    pieces: tuple[str, ...]  # the unit text cut into sentences (and clauses)
+    sent: tuple[int | None, ...]  # for each piece, its index in the batch, or None if kept
+
+
+def translate_markdown(text: str, translator: Any, *, summarize: bool = True) -> str:
+    """Translate one post; `translator` is anything with translate(list[str]) -> list[str]."""
+    options = Options(summary="rank" if summarize else "off")
+    return translate_post(text, Engine(translator), options)[0]
+
+
+def translate_post(
+    text: str, engine: Engine, options: Options = Options()
+) -> tuple[str, PostReport]:
+    """The English post and what happened to it. Raises HonyakuError for unreadable input."""
+    document = _parse(text)
+    report = PostReport(code_fence_japanese=_fence_japanese(document))
+    skipped = _skipped_units(document)
+    body_units = [
+        _Unit(u.text, tuple(a.role for a in u.atoms), u.block, u.line_start) for u in document.prose
+    ]
+    fields = reader_fields(document.front_matter, include_taxonomies=options.translate_taxonomies)
+    fm_units = [_Unit(f.value, (), "front", False) for f in fields]
+    units = body_units + fm_units
+    batch: list[Sentence] = []
+    plans = [
+        _plan_unit(u, engine, options, batch) if i not in skipped else None
+        for i, u in enumerate(units)
+    ]
+    results = translate_sentences(batch, engine.capabilities(options.clause_budget))
+    _count(results, report)
+    outputs = {
+        i: _assemble(units[i], plan, results) for i, plan in enumerate(plans) if plan is not None
+    }
+    body_texts = {i: t for i, t in outputs.items() if i < len(body_units)}
+    try:
+        body = render_body(document, body_texts)
+    except RenderError as exc:  # a bug, not bad input: say so plainly
+        raise RuntimeError(f"internal error while rendering: {exc}") from exc
+    edits: dict[tuple, str] = {}
+    for k, fld in enumerate(fields):
+        new = outputs.get(len(body_units) + k)
+        if new is not None and new != fld.value:
+            edits[fld.path] = new
+    front = _front_matter(document, edits, body_units, plans, results, engine, options, report)
+    return document.front_matter.prefix + front + body, report
+
+
+def _parse(text: str) -> Document:
+    if "\x00" in text:
+        raise HonyakuError("binary data (NUL bytes), not a Markdown post")
+    try:
+        return parse_document(text)
+    except FrontMatterError as exc:
+        raise HonyakuError(str(exc)) from exc
+
+
+def _fence_japanese(document: Document) -> int:
+    return sum(
+        sum(1 for c in document.body[b.start : b.end] if segment.has_japanese(c))
+        for b in document.code_blocks
+    )
+
+
+def _skipped_units(document: Document) -> set[int]:
+    """Units in the block right after an `<!-- honyaku: skip -->` comment stay as written."""
+    skipped: set[int] = set()
+    for match in SKIP_COMMENT.finditer(document.body):
+        block_end = document.body.find("\n\n", match.end() + 1)
+        end = len(document.body) if block_end < 0 else block_end
+        skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
+    return skipped
+
+
+def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Sentence]) -> _Plan:
+    pieces: list[str] = []
+    sent: list[int | None] = []
+    for sentence in segment.split_sentences(unit.text):
+        clauses = [sentence]
+        core = sentence.strip(" \t\n")
+        if segment.needs_translation(core) and engine.count_tokens(core) > options.clause_budget:
+            clauses = segment.split_clauses(
+                sentence, engine.count_tokens, options.clause_budget, engine.tagger
+            )
+        for clause in clauses:
+            core = clause.strip(" \t\n")
+            lead = clause[: len(clause) - len(clause.lstrip(" \t\n"))]
+            trail = clause[len(lead) + len(core) :]
+            for piece, translate in ((lead, False), (core, True), (trail, False)):
+                if not piece:
+                    continue
+                pieces.append(piece)
+                if translate and segment.needs_translation(piece):
+                    sent.append(len(batch))
+                    batch.append(Sentence(piece, unit.roles))
+                else:
+                    sent.append(None)
+    return _Plan(tuple(pieces), tuple(sent))
+
+
+def _count(results: list[Result], report: PostReport) -> None:
+    report.sentences_total = len(results)
+    for result in results:
+        if result.status == "memory":
+            report.from_memory += 1
+        elif result.status == "translated":
+            report.translated += 1
+        else:
+            report.kept.append(result.reason or "kept")
+
+
+def _assemble(unit: _Unit, plan: _Plan, results: list[Result]) -> str:
+    outputs = [
+        results[k].text if k is not None else piece
+        for piece, k in zip(plan.pieces, plan.sent, strict=True)
+    ]
+    text = join_pieces(list(plan.pieces), outputs, [k is not None for k in plan.sent])
+    return escape_line_starts(unit.text, text, unit.line_start)
+
+
+def _front_matter(
+    document: Document,
+    edits: dict[tuple, str],
+    body_units: list[_Unit],
+    plans: list[_Plan | None],
+    results: list[Result],
+    engine: Engine,
+    options: Options,
+    report: PostReport,
+) -> str:
+    fm = document.front_matter
+    summary_path = _summary_path(fm)
+    current = string_value(fm, summary_path) if summary_path else None
+    wants_summary = options.summary != "off" and (
+        (current is not None and not current.strip())
+        or (summary_path is None and options.add_summary)
+    )
+    if summary_path and current and current.strip():
+        report.summary = "translated" if summary_path in edits else "kept"
+    if wants_summary:
+        result = _summary(document, body_units, plans, results, engine, options)
+        if result.text:
+            report.summary = "filled"
+            if summary_path is not None:
+                edits[summary_path] = result.text
+            else:
+                return add_key(_spliced(fm, edits), ("summary",), result.text)
+        else:
+            report.summary = f"none: {result.reason}"
+    return _spliced(fm, edits)
+
+
+def _spliced(fm: Any, edits: dict[tuple, str]) -> str:
+    if not edits:
+        return fm.raw
+    try:
+        return splice(fm, edits)
+    except FrontMatterError as exc:
+        raise HonyakuError(f"front matter could not be edited: {exc}") from exc
+
+
+def _summary_path(fm: Any) -> tuple | None:
+    if fm.kind is None:
+        return None
+    for key in fm.data:
+        if isinstance(key, str) and key.lower() == "summary" and has_key(fm, (key,)):
+            return (key,)
+    return None
+
+
+def _plain(text: str, atoms: tuple[str, ...]) -> str:
+    """A working text as plain reading text: code as its text, other atoms dropped."""
+    out: list[str] = []
+    for char in text:
+        index = ord(char) - 0xE000
+        if 0 <= index < len(atoms):
+            out.append(atoms[index])
+        else:
+            out.append(" " if char == "\n" else char)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def _summary(
+    document: Document,
+    body_units: list[_Unit],
+    plans: list[_Plan | None],
+    results: list[Result],
+    engine: Engine,
+    options: Options,
+) -> Any:
+    candidates: list[Candidate] = []
+    english: dict[str, str] = {}
+    for index, unit in enumerate(document.prose):
+        plan = plans[index]
+        if plan is None or unit.block in ("table", "caption", "html"):
+            continue
+        atoms = tuple(_PLAIN_KINDS.get(a.kind, lambda raw: "")(a.raw) for a in unit.atoms)
+        for piece, k in zip(plan.pieces, plan.sent, strict=True):
+            if k is None:
+                continue
+            ja = _plain(piece, atoms)
+            if not ja:
+                continue
+            en = _plain(results[k].text, atoms) if results[k].status != "kept" else ""
+            english[ja] = en
+            code_chars = sum(len(a) for a in atoms if a) + sum(
+                1 for c in piece if 0xE000 <= ord(c) <= 0xF8FF
+            )
+            lemmas = segment.content_lemmas(segment.analyze(ja, engine.tagger))
+            candidates.append(
+                Candidate(
+                    len(candidates),
+                    ja,
+                    _candidate_block(unit),
+                    lemmas,
+                    min(1.0, code_chars / max(1, len(piece))),
+                )
+            )
+    return summarize(
+        candidates,
+        method=options.summary,  # type: ignore[arg-type]
+        translate=lambda sentences: [english.get(s, "") for s in sentences],
+        max_chars=options.summary_max_chars,
+        abstractive=engine.abstractive,
+    )
+
+
+def _candidate_block(unit: Prose) -> str:
+    return unit.block if unit.block in ("heading", "paragraph", "list", "quote") else "paragraph"

@@ -1,0 +1,342 @@
+"""Inline atoms: the parts of a prose block that are not prose (code, URLs, link targets, tags…).
+
+markdown-it-py's inline tokens carry no source offsets and fold escapes and entities into text,
+so atoms are found by re-scanning each block's raw text with CommonMark's inline rules for the
+constructs that matter here. Over-protecting is harmless (an atom is put back byte for byte);
+under-protecting is not, so the scanner errs on the side of atoms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+# Roles decide English spacing: an opening atom hugs the text after it, a closing atom the text
+# before it, a solo atom stands between words.
+OPEN, CLOSE, SOLO = "open", "close", "solo"
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    kind: str
+    role: str = SOLO
+
+
+_CODE_RUN = re.compile(r"`+")
+_AUTOLINK = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_HTML_TAG = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*"
+    + _ATTR
+    + r"*\s*/?>|/[A-Za-z][A-Za-z0-9-]*\s*>|!--.*?-->|\?.*?\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)",
+    re.DOTALL,
+)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Bare URLs end at whitespace or the first non-ASCII character (Japanese text often follows a URL
+# with no space); trailing punctuation is not part of them.
+_BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[!-;=?-Z\\^_a-z|~]+")
+_URL_TRAIL = ".,:;!?*_~'\""
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MATH_CHARS = re.compile(r"[A-Za-z0-9\\^_=+\-*/(){}\[\]<>|,.]")
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def scan_atoms(
+    text: str,
+    *,
+    references: Collection[str] = (),
+    fixed: tuple[tuple[int, int, str], ...] = (),
+    heading: bool = False,
+) -> list[Found]:
+    """Atoms of one block's inline text, sorted and non-overlapping.
+
+    `fixed` are ranges already known to be atoms (shortcodes lexed on the raw text). `references`
+    are the normalized labels of link reference definitions, so `[text][label]` is recognised.
+    """
+    found: list[Found] = [Found(s, e, kind) for s, e, kind in fixed]
+    taken = _Taken(found)
+    _scan_code_spans(text, taken)
+    _scan_regex(text, _AUTOLINK, "url", taken)
+    _scan_regex(text, _HTML_TAG, "html", taken)
+    _scan_links(text, taken, references)
+    _scan_regex(text, _FOOTNOTE_REF, "footnote", taken)
+    _scan_math(text, taken)
+    _scan_bare_urls(text, taken)
+    _scan_regex(text, _ENTITY, "entity", taken)
+    _scan_escapes(text, taken)
+    _scan_emphasis(text, taken)
+    if heading:
+        match = _HEADING_ATTR.search(text)
+        if match and match.group().strip():
+            start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+            taken.add(Found(start, len(text.rstrip()), "attribute"))
+    return sorted(taken.items, key=lambda f: f.start)
+
+
+class _Taken:
+    """The atoms found so far; a later rule never claims characters an earlier one took."""
+
+    def __init__(self, items: list[Found]) -> None:
+        self.items = list(items)
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= f.start or start >= f.end for f in self.items)
+
+    def inside(self, pos: int) -> bool:
+        return any(f.start <= pos < f.end for f in self.items)
+
+    def add(self, item: Found) -> bool:
+        if item.end > item.start and self.free(item.start, item.end):
+            self.items.append(item)
+            return True
+        return False
+
+
+def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: _Taken) -> None:
+    for match in pattern.finditer(text):
+        if not _escaped(text, match.start()):
+            taken.add(Found(match.start(), match.end(), kind))
+
+
+def _escaped(text: str, pos: int) -> bool:
+    count = 0
+    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _scan_code_spans(text: str, taken: _Taken) -> None:
+    pos = 0
+    while True:
+        match = _CODE_RUN.search(text, pos)
+        if not match:
+            return
+        if _escaped(text, match.start()) or not taken.free(match.start(), match.end()):
+            pos = match.end()
+            continue
+        run = match.group()
+        closer = re.compile(r"(?<!`)" + re.escape(run) + r"(?!`)")
+        close = closer.search(text, match.end())
+        if close is None:
+            pos = match.end()
+            continue
+        taken.add(Found(match.start(), close.end(), "code"))
+        pos = close.end()
+
+
+def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
+    """Links and images: `[` or `![` opens, `](dest "title")` or `][label]` closes.
+
+    The text between stays prose (it is read), the destination and title syntax do not.
+    """
+    pos = 0
+    while pos < len(text):
+        start = text.find("[", pos)
+        if start < 0:
+            return
+        pos = start + 1
+        if _escaped(text, start) or taken.inside(start) or text.startswith("[^", start):
+            continue
+        is_image = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
+        open_start = start - 1 if is_image else start
+        close_bracket = _matching_bracket(text, start, taken)
+        if close_bracket is None:
+            continue
+        tail_end = _link_tail(text, close_bracket, references)
+        if tail_end is None:
+            continue
+        kind = "image" if is_image else "link"
+        if not taken.free(open_start, start + 1) or not taken.free(close_bracket, tail_end):
+            continue
+        taken.add(Found(open_start, start + 1, kind, OPEN))
+        taken.add(Found(close_bracket, tail_end, kind, CLOSE))
+        pos = start + 1
+
+
+def _matching_bracket(text: str, start: int, taken: _Taken) -> int | None:
+    depth = 0
+    for i in range(start, len(text)):
+        if taken.inside(i) and i != start:
+            continue
+        ch = text[i]
+        if ch == "\\":
+            continue
+        if _escaped(text, i):
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _link_tail(text: str, close: int, references: Collection[str]) -> int | None:
+    """End of `](...)`, `][label]`, `][]`, or of a shortcut reference `]` (label defined)."""
+    after = close + 1
+    if after < len(text) and text[after] == "(":
+        return _inline_destination_end(text, after)
+    if after < len(text) and text[after] == "[":
+        end = text.find("]", after)
+        if end < 0:
+            return None
+        label = text[after + 1 : end]
+        if label == "" or normalize_label(label) in references:
+            return end + 1
+        return None
+    label_start = text.rfind("[", 0, close)
+    if label_start >= 0 and normalize_label(text[label_start + 1 : close]) in references:
+        return close + 1
+    return None
+
+
+def _inline_destination_end(text: str, paren: int) -> int | None:
+    depth = 0
+    i = paren
+    in_angle = False
+    quote: str | None = None
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = None
+        elif in_angle:
+            if ch == ">":
+                in_angle = False
+            elif ch == "\n":
+                return None
+        elif ch == "<" and text[i - 1] in "( \t\n":
+            in_angle = True
+        elif ch in "\"'" and text[i - 1] in " \t\n":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def normalize_label(label: str) -> str:
+    """CommonMark's label normalization, as markdown-it-py stores reference keys."""
+    return re.sub(r"\s+", " ", label.strip()).lower().upper()
+
+
+def _scan_math(text: str, taken: _Taken) -> None:
+    """Inline `$…$` and `$$…$$`, strict rules: no space inside the delimiters, the closing `$`
+    not followed by a digit, no Japanese inside, and something math-like inside — `$5から$10` is
+    prose, not math."""
+    pos = 0
+    while True:
+        start = text.find("$", pos)
+        if start < 0:
+            return
+        pos = start + 1
+        if _escaped(text, start) or taken.inside(start):
+            continue
+        double = text.startswith("$$", start)
+        width = 2 if double else 1
+        inner_start = start + width
+        if inner_start >= len(text) or text[inner_start].isspace():
+            continue
+        close = _math_close(text, inner_start, width)
+        if close is None:
+            continue
+        inner = text[inner_start:close]
+        end = close + width
+        if (
+            inner
+            and not inner[-1].isspace()
+            and not (end < len(text) and text[end].isdigit())
+            and not _JAPANESE.search(inner)
+            and _MATH_CHARS.search(inner)
+            and taken.add(Found(start, end, "math"))
+        ):
+            pos = end
+
+
+def _math_close(text: str, pos: int, width: int) -> int | None:
+    delim = "$" * width
+    while True:
+        close = text.find(delim, pos)
+        if close < 0:
+            return None
+        if not _escaped(text, close):
+            return close
+        pos = close + 1
+
+
+def _scan_bare_urls(text: str, taken: _Taken) -> None:
+    for match in _BARE_URL.finditer(text):
+        start, end = match.start(), match.end()
+        if start > 0 and (text[start - 1].isalnum() and text[start - 1].isascii()):
+            continue
+        url = match.group()
+        # Balanced parentheses stay; an unmatched closing one belongs to the prose.
+        while url and (
+            url[-1] in _URL_TRAIL or (url[-1] == ")" and url.count(")") > url.count("("))
+        ):
+            url = url[:-1]
+        end = start + len(url)
+        # A URL never runs into an atom found earlier (a link's closing `](...)`).
+        end = min([end, *(f.start for f in taken.items if start < f.start < end)])
+        if end > start and taken.free(start, end):
+            taken.add(Found(start, end, "url"))
+
+
+def _scan_escapes(text: str, taken: _Taken) -> None:
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "\\" and text[i + 1] in _ESCAPABLE and not taken.inside(i):
+            taken.add(Found(i, i + 2, "escape"))
+            i += 2
+            continue
+        i += 1
+
+
+def _scan_emphasis(text: str, taken: _Taken) -> None:
+    """Delimiter runs of `*`, `_` (not inside a word) and `~~`, paired in order of appearance."""
+    runs: list[tuple[int, int, str]] = []
+    for match in re.finditer(r"\*+|_+|~~+", text):
+        start, end = match.start(), match.end()
+        if not taken.free(start, end) or _escaped(text, start):
+            continue
+        ch = match.group()[0]
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if (
+            ch == "_"
+            and before.isascii()
+            and before.isalnum()
+            and after.isascii()
+            and after.isalnum()
+        ):
+            continue
+        if before.isspace() and after.isspace():
+            continue
+        runs.append((start, end, match.group()))
+    open_runs: dict[str, int] = {}
+    roles: dict[int, str] = {}
+    for index, (start, end, run) in enumerate(runs):
+        after = text[end] if end < len(text) else " "
+        before = text[start - 1] if start else " "
+        if run in open_runs and not before.isspace():
+            roles[open_runs.pop(run)] = OPEN
+            roles[index] = CLOSE
+        elif not after.isspace():
+            open_runs[run] = index
+    for index, (start, end, _run) in enumerate(runs):
+        taken.add(Found(start, end, "emphasis", roles.get(index, SOLO)))

@@ -1,0 +1,452 @@
+"""Translation stage: sentences in, checked English out, whatever the model does.
+
+A sentence arrives as working text: prose with one Private Use Area character per protected atom
+and "\\n" for each line break inside its block. The model never sees either. Atoms become
+placeholders made of pieces the model copies (checked with the backend's `roundtrips`), line
+breaks are removed and put back at the same relative place in the English. Every output is
+checked: each placeholder back exactly once and in an order that keeps links well formed, not
+empty, not a runaway repeat. A bad output is retried with safer settings, then translated piece by
+piece between its atoms, then clause by clause; what still fails keeps its source text and is
+reported — never silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+ATOM_BASE = 0xE000
+ATOM_LIMIT = 0xF8FF - ATOM_BASE
+_SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
+_OPEN, _CLOSE = "open", "close"
+
+Translate = Callable[[list[str]], list[str]]
+Check = Callable[[str, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # working text
+    roles: tuple[str, ...] = ()  # role of each atom index (open/close/solo); may be shorter
+
+
+@dataclass(frozen=True)
+class Result:
+    source: str
+    text: str  # working text: same atoms, same number of line breaks as `source`
+    status: str  # translated | memory | kept
+    reason: str | None = None
+
+
+@dataclass
+class Capabilities:
+    """What the orchestrator hands this stage, as plain functions."""
+
+    translate: Translate
+    check: Check
+    translate_safe: Translate | None = None
+    lookup: Callable[[list[str]], dict[str, str]] = lambda sentences: {}
+    store: Callable[[list[tuple[str, str]]], None] = lambda pairs: None
+    split_clauses: Callable[[str], list[str]] = lambda text: [text]
+    placeholder_ok: Callable[[str], bool] = lambda text: True
+    needs_translation: Callable[[str], bool] = lambda text: True
+    glossary: Callable[[str], list[tuple[int, int, str]]] = lambda text: []
+
+
+@dataclass(frozen=True)
+class _Slot:
+    token: str
+    char: str  # the atom's working character, or "" for a glossary term
+    replacement: str  # the glossary term's output text
+    role: str
+    space_before: bool  # spaces this stage added around the placeholder for tokenization
+    space_after: bool
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    source: Sentence
+    flat: str  # the working text without line breaks (each break becomes its separator)
+    breaks: tuple[tuple[int, str], ...]  # (position in flat, separator used)
+    sent: str  # what the model gets
+    slots: tuple[_Slot, ...]
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class _Stats:
+    model_sentences: int = 0
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_atom(char: str) -> bool:
+    return 0 <= ord(char) - ATOM_BASE <= ATOM_LIMIT
+
+
+def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> list[Result]:
+    """Translate a batch (a post, or many posts) in one pass through memory and model."""
+    prepared = [_prepare(s, caps) for s in sentences]
+    outputs = _through_memory([p.sent for p in prepared], caps.translate, caps)
+    results: list[Result | None] = [None] * len(prepared)
+    retry: list[int] = []
+    accepted: list[tuple[str, str]] = []
+    for i, prep in enumerate(prepared):
+        output, from_memory = outputs[i]
+        decoded = _accept(prep, output, caps)
+        if decoded is None:
+            retry.append(i)
+        else:
+            if not from_memory:
+                accepted.append((prep.sent, output))
+            results[i] = Result(prep.source.text, _finish(prep, decoded), _status(from_memory))
+    caps.store(list(dict(accepted).items()))
+    if retry and caps.translate_safe is not None:
+        safe = caps.translate_safe([prepared[i].sent for i in retry])
+        still: list[int] = []
+        for i, output in zip(retry, safe, strict=True):
+            decoded = _accept(prepared[i], output, caps)
+            if decoded is None:
+                still.append(i)
+            else:
+                caps.store([(prepared[i].sent, output)])
+                results[i] = Result(
+                    prepared[i].source.text, _finish(prepared[i], decoded), "translated"
+                )
+        retry = still
+    for i in retry:
+        results[i] = _piecewise(prepared[i], caps)
+    return [r for r in results if r is not None]
+
+
+def _status(from_memory: bool) -> str:
+    return "memory" if from_memory else "translated"
+
+
+def _through_memory(
+    sent: list[str], translate: Translate, caps: Capabilities
+) -> list[tuple[str, bool]]:
+    unique = list(dict.fromkeys(sent))
+    known = caps.lookup(unique)
+    missing = [s for s in unique if s not in known]
+    fresh = dict(zip(missing, translate(missing), strict=True)) if missing else {}
+    return [(known[s], True) if s in known else (fresh[s], False) for s in sent]
+
+
+# --- preparing what the model sees ------------------------------------------------------------
+
+
+def _wide(char: str) -> bool:
+    return not is_atom(char) and unicodedata.east_asian_width(char) in "WF"
+
+
+def _flatten(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """Remove line breaks; Japanese lines join with nothing, anything else with a space."""
+    out: list[str] = []
+    breaks: list[tuple[int, str]] = []
+    for i, char in enumerate(text):
+        if char != "\n":
+            out.append(char)
+            continue
+        left = out[-1] if out else ""
+        right = text[i + 1] if i + 1 < len(text) else ""
+        sep = (
+            ""
+            if (left and right and _wide(left) and _wide(right)) or not left or not right
+            else " "
+        )
+        breaks.append((len(out), sep))
+        out.append(sep)
+    return "".join(out), tuple(breaks)
+
+
+def _choose_scheme(flat: str, count: int, caps: Capabilities) -> str:
+    for scheme in _SCHEMES:
+        tokens = [scheme.format(i + 1) for i in range(count)]
+        prefix = scheme.split("{")[0]
+        if prefix.lower() in flat.lower():
+            continue
+        if all(caps.placeholder_ok(t) for t in tokens[:3]):
+            return scheme
+    return _SCHEMES[0]
+
+
+def _prepare(sentence: Sentence, caps: Capabilities) -> _Prepared:
+    flat, breaks = _flatten(sentence.text)
+    terms = [t for t in caps.glossary(flat) if not any(is_atom(c) for c in flat[t[0] : t[1]])]
+    marks: list[tuple[int, int, str, str, str]] = []  # start, end, char, replacement, role
+    for i, char in enumerate(flat):
+        if is_atom(char):
+            index = ord(char) - ATOM_BASE
+            role = sentence.roles[index] if index < len(sentence.roles) else "solo"
+            marks.append((i, i + 1, char, "", role))
+    for start, end, replacement in terms:
+        if all(end <= m[0] or start >= m[1] for m in marks):
+            marks.append((start, end, "", replacement, "solo"))
+    marks.sort()
+    scheme = _choose_scheme(flat, len(marks), caps)
+    prefix = scheme.split("{")[0]
+    pattern = re.compile(
+        r"(?<![A-Za-z])" + r"\s?".join(re.escape(c) for c in prefix) + r"\s?(\d{1,4})(?!\d)",
+        re.IGNORECASE,
+    )
+    sent: list[str] = []
+    slots: list[_Slot] = []
+    pos = 0
+    for number, (start, end, char, replacement, role) in enumerate(marks, start=1):
+        sent.append(flat[pos:start])
+        token = scheme.format(number)
+        before = start > 0 and _word_char(flat[start - 1])
+        after = end < len(flat) and _word_char(flat[end])
+        sent.append((" " if before else "") + token + (" " if after else ""))
+        slots.append(_Slot(token, char, replacement, role, before, after))
+        pos = end
+    sent.append(flat[pos:])
+    return _Prepared(sentence, flat, breaks, "".join(sent), tuple(slots), pattern)
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "_-")
+
+
+# --- checking and decoding what came back -----------------------------------------------------
+
+
+def _accept(prep: _Prepared, output: str, caps: Capabilities) -> str | None:
+    """The decoded working text (atoms as characters, no line breaks), or None when unusable."""
+    if caps.check(prep.sent, output) is not None:
+        return None
+    return _decode(prep, output)
+
+
+def _decode(prep: _Prepared, output: str) -> str | None:
+    output = re.sub(r"[\r\n\t]+", " ", output)
+    found = list(prep.pattern.finditer(output))
+    numbers = [int(m.group(1)) for m in found]
+    if sorted(numbers) != list(range(1, len(prep.slots) + 1)):
+        return None
+    if not _pairs_in_order(prep.slots, numbers):
+        return None
+    out: list[str] = []
+    pos = 0
+    for match in found:
+        slot = prep.slots[int(match.group(1)) - 1]
+        text = output[pos : match.start()]
+        if slot.space_before and text.endswith(" "):
+            text = text[:-1]
+        out.append(text)
+        out.append(slot.char or slot.replacement)
+        pos = match.end()
+        if slot.space_after and output[pos : pos + 1] == " ":
+            pos += 1
+    out.append(output[pos:])
+    return "".join(out)
+
+
+def _pairs_in_order(slots: tuple[_Slot, ...], numbers: list[int]) -> bool:
+    """An opening atom (a link's `[`) must come back before its closing one (`](url)`)."""
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, slot in enumerate(slots):
+        if slot.role == _OPEN:
+            stack.append(i)
+        elif slot.role == _CLOSE and stack:
+            pairs[stack.pop()] = i
+    where = {n - 1: k for k, n in enumerate(numbers)}
+    return all(where[o] < where[c] for o, c in pairs.items())
+
+
+# --- putting the English back into shape ------------------------------------------------------
+
+_JA_PUNCT = {
+    "、": ", ", "。": ". ", "，": ", ", "．": ". ", "「": "\u201c", "」": "\u201d",
+    "『": "\u201c", "』": "\u201d", "（": " (", "）": ") ", "！": "! ", "？": "? ",
+    "：": ": ", "；": "; ", "\u3000": " ", "・": ", ", "〜": "~", "…": "...",
+}  # fmt: skip
+
+
+def has_japanese(text: str) -> bool:
+    return any(_japanese_char(c) for c in text)
+
+
+def _japanese_char(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xFF66 <= code <= 0xFF9F
+    )
+
+
+def _finish(prep: _Prepared, decoded: str) -> str:
+    text = decoded
+    if not has_japanese(text) and has_japanese(prep.flat):
+        text = _english_punctuation(text)
+    text = _space_atoms(prep.flat, text)
+    return _restore_breaks(prep, text)
+
+
+def _english_punctuation(text: str) -> str:
+    out = "".join(_JA_PUNCT.get(c, c) for c in text)
+    out = re.sub(r" {2,}", " ", out)
+    out = re.sub(r" +([,.!?;:)])", r"\1", out)
+    return out.strip()
+
+
+def _latin_edge(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")
+
+
+def _space_atoms(flat: str, text: str) -> str:
+    """An atom between English words gets the spaces English expects — unless the source glued it
+    to ASCII text the same way (then the author meant it, e.g. `foo`s)."""
+    source_glue = _glue_map(flat)
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if is_atom(char) and out:
+            left = out[-1]
+            if _latin_edge(left) and not source_glue.get((char, "left"), False) and left != "(":
+                out.append(" ")
+        out.append(char)
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        glued = source_glue.get((char, "right"), False)
+        if is_atom(char) and nxt.isascii() and nxt.isalnum() and not glued:
+            out.append(" ")
+    return "".join(out)
+
+
+def _glue_map(flat: str) -> dict[tuple[str, str], bool]:
+    """For each atom in the source: was it glued to ASCII text on its left / right?"""
+    glue: dict[tuple[str, str], bool] = {}
+    for i, char in enumerate(flat):
+        if is_atom(char):
+            left = flat[i - 1] if i else " "
+            right = flat[i + 1] if i + 1 < len(flat) else " "
+            glue[(char, "left")] = not left.isspace() and (left.isascii() or is_atom(left))
+            glue[(char, "right")] = not right.isspace() and (right.isascii() or is_atom(right))
+    return glue
+
+
+def _restore_breaks(prep: _Prepared, text: str) -> str:
+    """Put each source line break back: where the text around it survived translation, exactly
+    there; otherwise at the word boundary nearest its relative place."""
+    if not prep.breaks:
+        return text
+    chars = list(text)
+    scale = len(chars) / max(1, len(prep.flat))
+    floor = 0
+    for position, sep in prep.breaks:
+        current = "".join(chars)
+        target = max(floor, min(len(chars), round(position * scale)))
+        spot = _anchored(prep.flat, position, sep, current, target, floor) or _snap(
+            chars, target, floor
+        )
+        if spot is None:
+            chars.append("\n")
+            floor = len(chars)
+        elif spot[1]:
+            chars[spot[0]] = "\n"
+            floor = spot[0] + 1
+        else:
+            chars.insert(spot[0], "\n")
+            floor = spot[0] + 1
+        scale = len(chars) / max(1, len(prep.flat))
+    return "".join(chars)
+
+
+def _anchored(
+    flat: str, position: int, sep: str, text: str, target: int, floor: int
+) -> tuple[int, bool] | None:
+    """The break's place found by the characters around it, nearest to `target`."""
+    left = flat[max(0, position - 4) : position]
+    right = flat[position + len(sep) : position + len(sep) + 4]
+    if not left or not right:
+        return None
+    needle = left + sep + right
+    best: int | None = None
+    start = text.find(needle)
+    while start >= 0:
+        spot = start + len(left)
+        if spot >= floor and (best is None or abs(spot - target) < abs(best - target)):
+            best = spot
+        start = text.find(needle, start + 1)
+    return None if best is None else (best, bool(sep))
+
+
+def _snap(chars: list[str], target: int, floor: int) -> tuple[int, bool] | None:
+    """(index, replace?) for a break near `target`: a space to replace, or a place between two
+    Japanese characters to insert at."""
+    if target < len(chars) and chars[target] == " " and target >= floor:
+        return target, True
+    if floor < target < len(chars) and _wide(chars[target - 1]) and _wide(chars[target]):
+        return target, False
+    for distance in range(1, len(chars) + 1):
+        for index in (target - distance, target + distance):
+            if floor <= index < len(chars) and chars[index] == " ":
+                return index, True
+    return None
+
+
+# --- the fallbacks ------------------------------------------------------------------------------
+
+
+def _piecewise(prep: _Prepared, caps: Capabilities) -> Result:
+    """Translate the text between atoms on its own and join in source order; clause by clause
+    where a piece still fails; keep the source text of what cannot be translated."""
+    pieces = re.split(r"([\ue000-\uf8ff])", prep.flat)
+    out: list[str] = []
+    reasons: list[str] = []
+    for piece in pieces:
+        if not piece or (len(piece) == 1 and is_atom(piece)) or not caps.needs_translation(piece):
+            out.append(piece)
+            continue
+        core = piece.strip()
+        lead = piece[: len(piece) - len(piece.lstrip())]
+        trail = piece[len(piece.rstrip()) :]
+        translated = _translate_plain(core, caps, reasons)
+        out.append(lead + translated + trail)
+    decoded = "".join(out)
+    status = "kept" if reasons else "translated"
+    reason = "; ".join(reasons) if reasons else None
+    return Result(prep.source.text, _finish(prep, decoded), status, reason)
+
+
+def _translate_plain(text: str, caps: Capabilities, reasons: list[str], depth: int = 0) -> str:
+    ((output, from_memory),) = _through_memory([text], caps.translate, caps)
+    if caps.check(text, output) is None and not _placeholder_like(output):
+        if not from_memory:
+            caps.store([(text, output)])
+        return output.replace("\n", " ").strip()
+    if caps.translate_safe is not None:
+        output = caps.translate_safe([text])[0]
+        if caps.check(text, output) is None:
+            caps.store([(text, output)])
+            return output.replace("\n", " ").strip()
+    clauses = caps.split_clauses(text) if depth == 0 else [text]
+    if len(clauses) > 1:
+        return _join_clauses(
+            [
+                (c, _translate_plain(c.strip(), caps, reasons, depth + 1))
+                for c in clauses
+                if c.strip()
+            ]
+        )
+    reasons.append(f"could not translate {text[:40]!r}: {caps.check(text, output) or 'bad output'}")
+    return text
+
+
+def _join_clauses(parts: list[tuple[str, str]]) -> str:
+    """Clauses translated one by one: English ones need a space between them, Japanese ones
+    that had to be kept join as they were written."""
+    out = ""
+    for source, text in parts:
+        if out and (source[:1].isspace() or (_latin_edge(out[-1]) and text[:1].isascii())):
+            out += " "
+        out += text
+    return out
+
+
+def _placeholder_like(text: str) -> bool:
+    return any(is_atom(c) for c in text)
