@@ -243,6 +243,14 @@ def _absorb_trailers(text: str, j: int) -> int:
         if e is not None:
             k = e
             continue
+        if c in "*_~":
+            # Markdown emphasis closing right after the stop ("**大事。**"): a closer too.
+            m = k
+            while m < n and text[m] in "*_~":
+                m += 1
+            if m >= n or text[m] in _WS or text[m] in _CLOSERS:
+                k = m
+                continue
         if c in _HSPACE:
             # "すごい！ (^^)" keeps a spaced trailer when nothing but whitespace follows it.
             m = k

@@ -52,6 +52,11 @@ SENTENCE_CASES: list[tuple[str, str, list[str]]] = [
         ["「" + "あ" * 60 + "。", "い" * 60 + "。」と書いた。"],
     ),
     ("curly-quotes", "“Stop.”と言われた。次。", ["“Stop.”と言われた。", "次。"]),
+    # CommonMark does not close emphasis between "。" and a letter, so this "**" opens again
+    ("emphasis-not-closing", "**大事。**次へ。", ["**大事。", "**次へ。"]),
+    ("emphasis-closing-space", "**大事。** 次へ。", ["**大事。** ", "次へ。"]),
+    ("emphasis-closing-end", "_これで自動化できます。_", ["_これで自動化できます。_"]),
+    ("emphasis-opening-next", "大事。**次へ。**", ["大事。", "**次へ。**"]),
     # --- laughter, emoji, kaomoji
     ("w-after-excl", "楽しかった！ｗｗ次も行く。", ["楽しかった！ｗｗ", "次も行く。"]),
     ("ascii-w-after-stop", "楽しかった。www 次も。", ["楽しかった。www ", "次も。"]),
