@@ -37,7 +37,7 @@ class HonyakuError(ValueError):
 
 @dataclass(frozen=True)
 class Options:
-    summary: str = "rank"  # lead | rank | model | off
+    summary: str = "lead"  # lead | rank | model | off (lead measured best: README)
     summary_max_chars: int = 200
     add_summary: bool = False
     translate_taxonomies: bool = False
@@ -137,7 +137,7 @@ class _Plan:
 
 def translate_markdown(text: str, translator: Any, *, summarize: bool = True) -> str:
     """Translate one post; `translator` is anything with translate(list[str]) -> list[str]."""
-    options = Options(summary="rank" if summarize else "off")
+    options = Options(summary="lead" if summarize else "off")
     return translate_post(text, Engine(translator), options)[0]
 
 
