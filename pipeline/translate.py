@@ -284,8 +284,24 @@ def _finish(prep: _Prepared, decoded: str) -> str:
     text = decoded
     if not has_japanese(text) and has_japanese(prep.flat):
         text = _english_punctuation(text)
-    text = _space_atoms(prep.flat, text)
+    text = _hug_paired_atoms(prep, text)
+    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
+    text = _space_atoms(prep.flat, text, roles)
     return _restore_breaks(prep, text)
+
+
+def _hug_paired_atoms(prep: _Prepared, text: str) -> str:
+    """`[`, `**` and `~~` hug the text they open, and their closers the text they close: a space
+    there breaks the Markdown (`~~ text~~` is not struck through). Spaces the source had stay."""
+    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
+    out = text
+    for char, role in roles.items():
+        index = prep.flat.find(char)
+        if role == _OPEN and not prep.flat[index + 1 : index + 2].isspace():
+            out = re.sub(re.escape(char) + r"[ \t]+", char, out)
+        elif role == _CLOSE and not prep.flat[index - 1 : index].isspace():
+            out = re.sub(r"[ \t]+" + re.escape(char), char, out)
+    return out
 
 
 def _english_punctuation(text: str) -> str:
@@ -299,20 +315,21 @@ def _latin_edge(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")
 
 
-def _space_atoms(flat: str, text: str) -> str:
+def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
     """An atom between English words gets the spaces English expects — unless the source glued it
     to ASCII text the same way (then the author meant it, e.g. `foo`s)."""
     source_glue = _glue_map(flat)
     out: list[str] = []
     for i, char in enumerate(text):
-        if is_atom(char) and out:
+        if is_atom(char) and out and roles.get(char) != _CLOSE:
             left = out[-1]
             if _latin_edge(left) and not source_glue.get((char, "left"), False) and left != "(":
                 out.append(" ")
         out.append(char)
         nxt = text[i + 1] if i + 1 < len(text) else ""
         glued = source_glue.get((char, "right"), False)
-        if is_atom(char) and nxt.isascii() and nxt.isalnum() and not glued:
+        opens = roles.get(char) == _OPEN
+        if is_atom(char) and not opens and nxt.isascii() and nxt.isalnum() and not glued:
             out.append(" ")
     return "".join(out)
 
