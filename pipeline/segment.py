@@ -528,14 +528,14 @@ def _is_digit(c: str) -> bool:
 # Morphological analysis
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Morpheme:
     surface: str
     lemma: str
     pos: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Token:
     start: int
     end: int
@@ -560,14 +560,36 @@ def _field(value: Any) -> str:
     return "" if value is None or value == "*" else str(value)
 
 
+def _features(node: Any) -> tuple[str, str, str, str]:
+    """(pos1, pos2, cForm, orthBase-or-lemma) of a MeCab node.
+
+    Reading ``feature_raw`` is several times faster than fugashi's ``feature`` named tuple, which
+    is most of the analysis time; the slow path covers quoted CSV and unfamiliar dictionaries.
+    """
+    raw = node.feature_raw
+    f = raw.split(",", 11)
+    if len(f) == 6 and '"' not in raw:  # an unknown word: pos1..cForm only
+        return _field(f[0]), _field(f[1]), _field(f[5]), ""
+    # UniDic 2.2+ layouts (unidic-lite's 26 fields, unidic's 29) share the first eleven fields;
+    # a quoted field (it holds commas) among them would shift the rest.
+    if len(f) == 12 and raw.count(",") >= 25 and '"' not in ",".join(f[:11]):
+        return _field(f[0]), _field(f[1]), _field(f[5]), _field(f[10]) or _field(f[7])
+    feat = node.feature
+    lemma = _field(getattr(feat, "orthBase", None)) or _field(getattr(feat, "lemma", None))
+    return (
+        _field(getattr(feat, "pos1", None)),
+        _field(getattr(feat, "pos2", None)),
+        _field(getattr(feat, "cForm", None)),
+        lemma,
+    )
+
+
 def analyze(sentence: str, tagger: Any) -> tuple[Morpheme, ...]:
     """Surface, lemma (orthBase, else lemma, else surface) and unidic pos1 of each morpheme."""
     out = []
     for node in tagger(sentence):
-        f = node.feature
-        surface = node.surface
-        lemma = _field(getattr(f, "orthBase", None)) or _field(getattr(f, "lemma", None)) or surface
-        out.append(Morpheme(surface, lemma, _field(getattr(f, "pos1", None))))
+        pos1, _, _, lemma = _features(node)
+        out.append(Morpheme(node.surface, lemma or node.surface, pos1))
     return tuple(out)
 
 
@@ -640,17 +662,9 @@ def _tokens(sentence: str, tagger: Any) -> list[_Token]:
             at = sentence.find(surface, pos)
             if at < 0 or not surface:
                 break
-        f = node.feature
+        pos1, pos2, cform, _ = _features(node)
         end = at + len(surface)
-        toks.append(
-            _Token(
-                at,
-                end,
-                _field(getattr(f, "pos1", None)),
-                _field(getattr(f, "pos2", None)),
-                _field(getattr(f, "cForm", None)),
-            )
-        )
+        toks.append(_Token(at, end, pos1, pos2, cform))
         pos = end
     return toks
 
@@ -691,9 +705,12 @@ def _clause_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int
 
 
 def _length_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int]]:
-    """Morpheme starts where a last-resort cut may go, never between two atom characters:
-    (preferred: not inside an ASCII run such as "1,000,000" or "foo.bar"; at punctuation inside
-    one). Inside an ASCII word the character fallback does as well as MeCab's boundaries."""
+    """Morpheme starts where a last-resort cut may go, never between two atom characters.
+
+    Preferred: outside ASCII runs and not just before a closing bracket or punctuation. Others:
+    the remaining ones, except between two ASCII letters/digits (MeCab's cuts inside a long ASCII
+    word are arbitrary, so the character fallback does as well there).
+    """
     preferred: list[int] = []
     other: list[int] = []
     for tok in toks[1:]:
@@ -702,10 +719,12 @@ def _length_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int
         if _is_pua(left) and _is_pua(right):
             continue
         inside_ascii = left.isascii() and right.isascii() and left not in _WS
-        if not inside_ascii:
+        if inside_ascii and left.isalnum() and right.isalnum():
+            continue
+        if inside_ascii or right in _CLOSERS or right in _CLAUSE_MARKS:
+            other.append(p)
+        else:
             preferred.append(p)
-        elif not (left.isalnum() and right.isalnum()):
-            other.append(p)  # at ASCII punctuation; MeCab's cuts inside a long word are arbitrary
     return preferred, other
 
 

@@ -329,3 +329,17 @@ def test_corpus_sentences_and_clauses(tagger):
         f"{n_split} split into clauses at budget 24, {n_atoms} atom characters"
     )
     assert n_files > 0 and n_sentences > 0
+
+
+def test_fast_feature_reading_matches_fugashi(tagger):
+    from pipeline.segment import _features
+
+    text = '1,000円の"quote"をhonyakuで食べた\ue000、ｗｗ（笑）。行かなかったので、来い！'
+    for node in tagger(text):
+        f = node.feature
+        slow = tuple(
+            "" if v is None or v == "*" else v for v in (f.pos1, f.pos2, f.cForm, f.orthBase)
+        )
+        fast = _features(node)
+        assert fast[:3] == slow[:3], node.surface
+        assert fast[3] == (slow[3] or ("" if f.lemma in (None, "*") else f.lemma)), node.surface
