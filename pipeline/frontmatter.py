@@ -365,7 +365,7 @@ class _TomlScanner:
                         self.first_table = self.pos
                     table = self._header()
                 else:
-                    self._keyval(table, inline=False)
+                    self._keyval(table)
                     self._skip_blank(newlines=False)
                     if self.pos < len(self.s) and self.s[self.pos] not in "\r\n":
                         raise _ScanError("expected the end of a line")
@@ -431,7 +431,7 @@ class _TomlScanner:
                 continue
             return keys
 
-    def _keyval(self, table: Path, inline: bool) -> None:
+    def _keyval(self, table: Path) -> None:
         key_start = self.pos
         keys = self._key()
         key_end = self.pos
@@ -486,7 +486,7 @@ class _TomlScanner:
                 if s[self.pos] == "}":
                     self.pos += 1
                     return
-                self._keyval(path, inline=True)
+                self._keyval(path)
                 self._skip_blank(newlines=False)
                 if s[self.pos] == ",":
                     self.pos += 1
@@ -844,7 +844,15 @@ _TOML_ESCAPES = {
 
 
 def _toml_control(ch: str) -> bool:
-    return ord(ch) < 0x20 or ord(ch) == 0x7F
+    # C1 controls, line and paragraph separators and the BOM are legal in TOML and JSON strings,
+    # but editors and line-based tools treat some as line breaks: they are always escaped.
+    o = ord(ch)
+    return o < 0x20 or 0x7F <= o <= 0x9F or ch in "\u2028\u2029\ufeff"
+
+
+def _json_string(value: str) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(f"\\u{ord(ch):04x}" if _toml_control(ch) else ch for ch in text)
 
 
 def _toml_basic(value: str, keep: str = "") -> str:
@@ -896,7 +904,7 @@ def _render(kind: Kind, sc: _Scalar, value: str, raw: str, nl: str, safe: bool) 
         return _render_yaml(sc, value, raw, nl, safe)
     if kind == "toml":
         return _render_toml(sc, value, raw, nl, safe)
-    return json.dumps(value, ensure_ascii=False)
+    return _json_string(value)
 
 
 # --------------------------------------------------------------------------- editing
@@ -1090,8 +1098,8 @@ def _add_toml(raw: str, key: str, value: str, nl: str) -> str:
 def _add_json(raw: str, key: str, value: str, nl: str) -> str:
     scanner = _JsonScanner(raw)
     scanner.scan()
-    member = json.dumps(key, ensure_ascii=False)
-    text = json.dumps(value, ensure_ascii=False)
+    member = _json_string(key)
+    text = _json_string(value)
     if not scanner.members:
         at = raw.index("{") + 1
         return f"{raw[:at]}{member}: {text}{raw[at:]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -141,8 +142,13 @@ def _parse_raw(fm: FrontMatter, raw: str) -> dict:
     return new.data
 
 
+def _lines(text: str) -> list[str]:
+    # Only "\n" ends a line here (str.splitlines also splits at \x85, \u2028, …).
+    return re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
 def _changed_lines(old: str, new: str) -> list[str]:
-    diff = difflib.ndiff(old.splitlines(keepends=True), new.splitlines(keepends=True))
+    diff = difflib.ndiff(_lines(old), _lines(new))
     return [line for line in diff if line[:1] in "+-"]
 
 
@@ -716,6 +722,80 @@ def test_property_splice_any_string(value: str, index: int, crlf: bool) -> None:
         _check_property(text, paths[index % len(paths)], value)
 
 
+_EMPTY_SUMMARIES = [
+    '---\ntitle: "t"\nsummary: ""\ndraft: false\n---\n',
+    "---\ntitle: t\nsummary:\ndraft: false\n---\n",
+    "---\ntitle: t\nsummary: # to do\ndraft: false\n---\n",
+    "+++\ntitle = 't'\nsummary = \"\"\ndraft = false\n+++\n",
+    "+++\ntitle = 't'\nsummary = ''\ndraft = false\n+++\n",
+    '{\n  "title": "t",\n  "summary": "",\n  "draft": false\n}\n',
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_TEXT, crlf=st.booleans())
+def test_property_fill_empty_summary(value: str, crlf: bool) -> None:
+    for text in _EMPTY_SUMMARIES:
+        if crlf:
+            text = text.replace("\n", "\r\n")
+        fm, _ = split_front_matter(text)
+        new = splice(fm, {("summary",): value})
+        changed = _changed_lines(fm.raw, new)
+        if new != fm.raw:  # an empty string spliced into `summary: ""` changes nothing
+            assert [c[:2] for c in changed] == ["- ", "+ "], changed
+            assert "summary" in changed[0] and "summary" in changed[1]
+        assert _parse_raw(fm, new) == {**fm.data, "summary": value}
+
+
+TRICKY_TOML = """\
++++
+"quoted key" = "v1"  # comment with "quotes" and = sign
+'lit key'.sub = 'v2'
+site . "dotted" . key = "v3 # not a comment"
+when = 1979-05-27 07:32:00
+nums = [ 1, 2.5, -3e2 ]
+mixed = [ { caption = "c0" }, { caption = 'c1', n = [1, [2, 3]] } ]
+esc = "tab\\t \\"q\\" \\u00e9"
+
+[ gallery ]   # spaces in the header
+caption = "g"
+
+[[gallery.items]]
+caption = "i0"
+[[gallery.items]]
+caption = "i1"
+[gallery.items.extra]
+alt = "i1 extra"
+
+[[gallery_item]]
+caption = "写真"
++++
+"""
+
+
+@pytest.mark.parametrize("text", [YAML_STYLES, TOML_STYLES, JSON_STYLES, TRICKY_TOML, SEED_LIKE])
+def test_every_located_value_matches_the_parser(text: str) -> None:
+    fm, _ = split_front_matter(text)
+    scalars = fmod._scalars(fm)
+    assert scalars
+    for sc in scalars:
+        node = fm.data
+        for p in sc.path:
+            node = node[p]
+        # YAML's composer keeps non-string scalars as their source text.
+        assert node == sc.value or (fm.kind == "yaml" and not sc.is_str), sc
+        assert sc.start < sc.end or fm.kind == "yaml"
+    strings = [sc for sc in scalars if sc.is_str]
+    edits = {sc.path: f"X{i} 'q' \\ \"d\"" for i, sc in enumerate(strings)}
+    new = splice(fm, edits)
+    data = _parse_raw(fm, new)
+    for path, value in edits.items():
+        node = data
+        for p in path:
+            node = node[p]
+        assert node == value
+
+
 # --------------------------------------------------------------------------- corpus
 
 
@@ -735,6 +815,9 @@ def test_corpus_split_read_and_edit() -> None:
         assert fm.prefix + fm.raw + body == text, path
         fields = reader_fields(fm, include_taxonomies=True)
         _assert_spans(fm, fields)
+        for sc in fmod._scalars(fm):
+            found = fmod._lookup(fm.data, sc.path, exact=True)
+            assert found == sc.value or (fm.kind == "yaml" and not sc.is_str), (path, sc)
         title = string_value(fm, ("title",))
         if title and title.strip():
             assert any(f.path[0].casefold() == "title" and f.value == title for f in fields), path
@@ -745,9 +828,7 @@ def test_corpus_split_read_and_edit() -> None:
         edits = {f.path: f"EN {f.value}" for f in fields}
         edits.update(prefix_urls(fm, "/en"))
         new = splice(fm, edits)
-        assert len(new.splitlines()) == len(fm.raw.splitlines()) or any(
-            "\n" in f.value for f in fields
-        ), path
+        assert len(_lines(new)) == len(_lines(fm.raw)) or any("\n" in f.value for f in fields), path
         if not has_key(fm, ("summary",)):
             added = add_key(fm, ("summary",), "An English summary.")
             assert _changed_lines(fm.raw, added)[-1].startswith("+ summary"), path
