@@ -263,9 +263,10 @@ def _front_matter(
     fm = document.front_matter
     summary_path = _summary_path(fm)
     current = string_value(fm, summary_path) if summary_path else None
+    # `summary: ""`, `summary: " "` and a bare `summary:` (null) all mean "fill me".
+    empty = summary_path is not None and (current is None or not current.strip())
     wants_summary = options.summary != "off" and (
-        (current is not None and not current.strip())
-        or (summary_path is None and options.add_summary)
+        empty or (summary_path is None and options.add_summary)
     )
     if summary_path and current and current.strip():
         report.summary = "translated" if summary_path in edits else "kept"
