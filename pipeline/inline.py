@@ -92,6 +92,16 @@ class _Taken:
     def inside(self, pos: int) -> bool:
         return any(f.start <= pos < f.end for f in self.items)
 
+    def absorb(self, item: Found) -> bool:
+        """Add `item`, swallowing atoms wholly inside it (a shortcode inside a code span is
+        part of the code); refuse it when it would cut one in half."""
+        inner = [f for f in self.items if item.start <= f.start and f.end <= item.end]
+        rest = [f for f in self.items if f not in inner]
+        if any(not (item.end <= f.start or item.start >= f.end) for f in rest):
+            return False
+        self.items = [*rest, item]
+        return True
+
     def add(self, item: Found) -> bool:
         if item.end > item.start and self.free(item.start, item.end):
             self.items.append(item)
@@ -118,7 +128,7 @@ def _scan_code_spans(text: str, taken: _Taken) -> None:
         match = _CODE_RUN.search(text, pos)
         if not match:
             return
-        if _escaped(text, match.start()) or not taken.free(match.start(), match.end()):
+        if _escaped(text, match.start()) or taken.inside(match.start()):
             pos = match.end()
             continue
         run = match.group()
@@ -127,7 +137,7 @@ def _scan_code_spans(text: str, taken: _Taken) -> None:
         if close is None:
             pos = match.end()
             continue
-        taken.add(Found(match.start(), close.end(), "code"))
+        taken.absorb(Found(match.start(), close.end(), "code"))
         pos = close.end()
 
 

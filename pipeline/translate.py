@@ -151,13 +151,10 @@ def _flatten(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
             continue
         left = out[-1] if out else ""
         right = text[i + 1] if i + 1 < len(text) else ""
-        sep = (
-            ""
-            if (left and right and _wide(left) and _wide(right)) or not left or not right
-            else " "
-        )
+        joined = not left or not right or (_wide(left) and _wide(right))
+        sep = "" if joined else " "
         breaks.append((len(out), sep))
-        out.append(sep)
+        out.extend(sep)
     return "".join(out), tuple(breaks)
 
 
@@ -316,34 +313,39 @@ def _latin_edge(char: str) -> bool:
 
 
 def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
-    """An atom between English words gets the spaces English expects — unless the source glued it
-    to ASCII text the same way (then the author meant it, e.g. `foo`s)."""
-    source_glue = _glue_map(flat)
+    """An atom between English words gets the spaces English expects — unless the source glued
+    it to the very same character (then the author meant it, e.g. `foo`s). Two atoms the model
+    pushed together get a space, or two code spans would read as one."""
+    neighbours = _neighbours(flat)
     out: list[str] = []
     for i, char in enumerate(text):
         if is_atom(char) and out and roles.get(char) != _CLOSE:
             left = out[-1]
-            if _latin_edge(left) and not source_glue.get((char, "left"), False) and left != "(":
+            kept = neighbours.get((char, "left")) == left
+            if (_latin_edge(left) or is_atom(left)) and left != "(" and not kept:
                 out.append(" ")
         out.append(char)
         nxt = text[i + 1] if i + 1 < len(text) else ""
-        glued = source_glue.get((char, "right"), False)
-        opens = roles.get(char) == _OPEN
-        if is_atom(char) and not opens and nxt.isascii() and nxt.isalnum() and not glued:
+        if not is_atom(char) or not nxt or roles.get(char) == _OPEN:
+            continue
+        kept = neighbours.get((char, "right")) == nxt
+        if not kept and nxt.isascii() and nxt.isalnum():
             out.append(" ")
     return "".join(out)
 
 
-def _glue_map(flat: str) -> dict[tuple[str, str], bool]:
-    """For each atom in the source: was it glued to ASCII text on its left / right?"""
-    glue: dict[tuple[str, str], bool] = {}
+def _neighbours(flat: str) -> dict[tuple[str, str], str]:
+    """For each atom in the source: the character glued to it on its left / right, if any."""
+    found: dict[tuple[str, str], str] = {}
     for i, char in enumerate(flat):
         if is_atom(char):
             left = flat[i - 1] if i else " "
             right = flat[i + 1] if i + 1 < len(flat) else " "
-            glue[(char, "left")] = not left.isspace() and (left.isascii() or is_atom(left))
-            glue[(char, "right")] = not right.isspace() and (right.isascii() or is_atom(right))
-    return glue
+            if not left.isspace():
+                found[(char, "left")] = left
+            if not right.isspace():
+                found[(char, "right")] = right
+    return found
 
 
 def _restore_breaks(prep: _Prepared, text: str) -> str:
@@ -354,12 +356,14 @@ def _restore_breaks(prep: _Prepared, text: str) -> str:
     chars = list(text)
     scale = len(chars) / max(1, len(prep.flat))
     floor = 0
+    previous = 0  # where the previous break's context ends in the flat text
     for position, sep in prep.breaks:
         current = "".join(chars)
         target = max(floor, min(len(chars), round(position * scale)))
-        spot = _anchored(prep.flat, position, sep, current, target, floor) or _snap(
+        spot = _anchored(prep.flat, position, sep, current, target, floor, previous) or _snap(
             chars, target, floor
         )
+        previous = position + len(sep)
         if spot is None:
             chars.append("\n")
             floor = len(chars)
@@ -374,10 +378,11 @@ def _restore_breaks(prep: _Prepared, text: str) -> str:
 
 
 def _anchored(
-    flat: str, position: int, sep: str, text: str, target: int, floor: int
+    flat: str, position: int, sep: str, text: str, target: int, floor: int, previous: int
 ) -> tuple[int, bool] | None:
-    """The break's place found by the characters around it, nearest to `target`."""
-    left = flat[max(0, position - 4) : position]
+    """The break's place found by the characters around it (never reaching back over the
+    previous break, which is already back in `text`), nearest to `target`."""
+    left = flat[max(previous, position - 4) : position]
     right = flat[position + len(sep) : position + len(sep) + 4]
     if not left or not right:
         return None

@@ -170,11 +170,6 @@ def test_crlf_sample_file_is_read_with_crlf(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translate._flatten records break positions with len(list) after appending an empty "
-    "separator, and _restore_breaks' anchor context straddles breaks already restored",
-)
 @pytest.mark.parametrize(
     "text",
     ["あいう\nえお\nかき。\n", "テスト\nテスト\n今日はHugoの設定です。\n"],

@@ -130,18 +130,9 @@ def posts() -> list[Path]:
 # --------------------------------------------------------------------------- invariant 2
 
 
-# An escaped shortcode inside inline code (`{{</* */>}}`) becomes a shortcode atom and the
-# code span's backticks go to the model as text: a model that drops punctuation deletes them.
-CODE_AROUND_SHORTCODE = "code span around an escaped shortcode: its backticks are sent as prose"
-STANDINS = [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CODE_AROUND_SHORTCODE))
-    if c is StripPunct
-    else c
-    for c in MISBEHAVING
-]
+STANDINS = list(MISBEHAVING)
 
 
-@pytest.mark.xfail(strict=True, reason=CODE_AROUND_SHORTCODE)
 def test_code_span_around_escaped_shortcode_is_one_atom() -> None:
     text = "`{{</* */>}}` で囲むと中身はそのまま渡されます。\n"
     translator = EnglishWords()
