@@ -21,6 +21,7 @@ ATOM_BASE = 0xE000
 ATOM_LIMIT = 0xF8FF - ATOM_BASE
 _SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
 _OPEN, _CLOSE = "open", "close"
+PIECEWISE = "\x00piecewise\x00"  # memory key prefix for sentences assembled piece by piece
 
 Translate = Callable[[list[str]], list[str]]
 Check = Callable[[str, str], "str | None"]
@@ -88,11 +89,26 @@ def is_atom(char: str) -> bool:
 def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> list[Result]:
     """Translate a batch (a post, or many posts) in one pass through memory and model."""
     prepared = [_prepare(s, caps) for s in sentences]
-    outputs = _through_memory([p.sent for p in prepared], caps.translate, caps)
     results: list[Result | None] = [None] * len(prepared)
+    # Sentences that needed the piecewise fallback before are remembered whole, so a re-run
+    # makes no model call for them either.
+    pieced = caps.lookup([PIECEWISE + p.sent for p in prepared])
+    todo = [i for i, p in enumerate(prepared) if PIECEWISE + p.sent not in pieced]
+    for i, prep in enumerate(prepared):
+        if PIECEWISE + prep.sent in pieced:
+            text = _finish(prep, pieced[PIECEWISE + prep.sent])
+            results[i] = Result(prep.source.text, text, "memory")
+    outputs = dict(
+        zip(
+            todo,
+            _through_memory([prepared[i].sent for i in todo], caps.translate, caps),
+            strict=True,
+        )
+    )
     retry: list[int] = []
     accepted: list[tuple[str, str]] = []
-    for i, prep in enumerate(prepared):
+    for i in todo:
+        prep = prepared[i]
         output, from_memory = outputs[i]
         decoded = _accept(prep, output, caps)
         if decoded is None:
@@ -116,7 +132,9 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
                 )
         retry = still
     for i in retry:
-        results[i] = _piecewise(prepared[i], caps)
+        results[i], decoded = _piecewise(prepared[i], caps)
+        if results[i].status == "translated":
+            caps.store([(PIECEWISE + prepared[i].sent, decoded)])
     return [r for r in results if r is not None]
 
 
@@ -414,7 +432,7 @@ def _snap(chars: list[str], target: int, floor: int) -> tuple[int, bool] | None:
 # --- the fallbacks ------------------------------------------------------------------------------
 
 
-def _piecewise(prep: _Prepared, caps: Capabilities) -> Result:
+def _piecewise(prep: _Prepared, caps: Capabilities) -> tuple[Result, str]:
     """Translate the text between atoms on its own and join in source order; clause by clause
     where a piece still fails; keep the source text of what cannot be translated."""
     pieces = re.split(r"([\ue000-\uf8ff])", prep.flat)
@@ -432,7 +450,7 @@ def _piecewise(prep: _Prepared, caps: Capabilities) -> Result:
     decoded = "".join(out)
     status = "kept" if reasons else "translated"
     reason = "; ".join(reasons) if reasons else None
-    return Result(prep.source.text, _finish(prep, decoded), status, reason)
+    return Result(prep.source.text, _finish(prep, decoded), status, reason), decoded
 
 
 def _translate_plain(text: str, caps: Capabilities, reasons: list[str], depth: int = 0) -> str:
