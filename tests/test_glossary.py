@@ -54,7 +54,10 @@ def test_matches_are_sorted_and_disjoint(tmp_path):
 def test_latin_terms_match_whole_words_only():
     glossary = Glossary(keep=("Lab", "S3"))
     assert glossary.matches("Labels and S3x") == []
-    assert glossary.matches("the Lab, S3!") == [GlossaryMatch(4, 7, "Lab"), GlossaryMatch(9, 11, "S3")]
+    assert glossary.matches("the Lab, S3!") == [
+        GlossaryMatch(4, 7, "Lab"),
+        GlossaryMatch(9, 11, "S3"),
+    ]
     # Japanese around a Latin term is a word edge.
     assert glossary.matches("S3にアップロード") == [GlossaryMatch(0, 2, "S3")]
 
