@@ -262,7 +262,22 @@ def report(results: dict[str, dict], device: str) -> None:
         if name in results and device == "cpu":
             peak = results[name]["peak_rss_mb"]
             print(f"peak memory ({name}) = {peak:.0f} MB  (target <= {limit} MB)")
-    print("\noutput lengths (target-side tokens; the model copies, so ~ source length):")
+    if "pc" in results:
+        pc = results["pc"]
+        outside = (pc["seconds"] - pc["model_seconds"]) / pc["seconds"]
+        print(f"time outside the model in (pc) = {outside:.1%} of {pc['seconds']:.1f}s "
+              "(parse, segment, checks, summary, render, write; target <= 5%)")
+    for name in ("pb", "pc"):
+        if name in results:
+            r = results[name]
+            print(f"({name}): {r['sentences']} pipeline sentences, {r['kept']} kept untranslated")
+    if "d" in results:
+        d = results["d"]
+        print(f"(d) warm re-run after one edited sentence: {d['warm_seconds']:.2f}s = "
+              f"{d['warm_seconds'] / d['seconds']:.1%} of the cold {d['seconds']:.1f}s "
+              f"(target <= 3%); {d['warm_model_calls']} model call(s), "
+              f"{d['warm_sentences_translated']} sentence(s) sent to the model")
+    print("\noutput lengths (target-side tokens of everything the model returned):")
     for name, r in results.items():
         print(f"  {name:3} {r['output_tokens']:7d} tokens, {r['output_chars']:7d} chars, "
               f"{r['empty_outputs']} empty of {r['units']} outputs")
@@ -278,7 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, help="print the report of a saved --json file")
     args = parser.parse_args(argv)
+    if args.report:
+        report(json.loads(args.report.read_text()), args.device)
+        return 0
     count = args.sentences or (60 if args.quick else 300)
     posts = benchmodel.bench_posts(count)
     paragraphs = benchmodel.bench_paragraphs(posts=posts)
