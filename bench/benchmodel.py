@@ -8,10 +8,14 @@ positions, tied embeddings, swish) on the corpus text, in two phases, cached in 
 1. copy: a few hundred steps of reproducing the input. On a shared 2-core CPU (about 2-5 s a
    step) this reaches only a bigram-like model, which answers every input with "。</s>": far
    too short to measure decoding.
-2. lengths: about a hundred steps of a task such a model does learn quickly: for a source of n
-   pieces, emit n distinct pieces counting down, then `</s>`. Outputs are gibberish but stop on
-   their own at about the source's length, which is what the speed figures depend on (a real
-   ja→en model's English is of similar token length).
+2. lengths: about a hundred steps of a task meant to be quicker to learn: for a source of n
+   pieces, emit n distinct pieces counting down, then `</s>`.
+
+MEASURED ON THIS MACHINE, NEITHER PHASE WORKED: after 330 copy steps (loss ~7.7) and 120
+length steps (loss ~3.4), ctranslate2's beam search ends after one token while transformers'
+beam search and every greedy search run to the length cap, so output lengths are not
+realistic and the speed ratios of `bench_translate.py` are not evidence. `build_model(steps=N)`
+continues a cached model's training; a GPU (minutes) or a much longer CPU run is needed.
 
 Weights beyond the corpus's ~8,000 SentencePiece pieces are padding that brings the embedding
 and output layer to the real 60,716 entries, so the per-step cost is the real model's.
