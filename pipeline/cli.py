@@ -65,6 +65,7 @@ SummaryOpt = Annotated[SummaryMethod, typer.Option(help="How to fill an empty `s
 SummaryModelOpt = Annotated[str, typer.Option(help="Summarization model for --summary model.")]
 AddSummaryOpt = Annotated[bool, typer.Option(help="Add a `summary` to posts that have none.")]
 StrictOpt = Annotated[bool, typer.Option(help="Partly translated posts count as failures.")]
+QuantOpt = Annotated[str | None, typer.Option(help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.")]  # fmt: skip
 
 
 def _say(message: str) -> None:
@@ -78,10 +79,13 @@ class LazyBackend:
     folder's cached hash), and feeds both the translation memory and the batch lock.
     """
 
-    def __init__(self, backend: Backend, model: str, device: str, beams: int) -> None:
+    def __init__(
+        self, backend: Backend, model: str, device: str, beams: int, quantization: str | None = None
+    ) -> None:
         self.kind = backend
         self.model = model
         self.device = device
+        self.quantization = quantization
         self.decoding = DecodingConfig(num_beams=beams)
         self._real: Any = None
         if backend == Backend.pseudo:
@@ -97,6 +101,23 @@ class LazyBackend:
             except ModelUnavailable as exc:
                 raise Fail(str(exc)) from exc
             self.identity = f"{backend.value}|{resolved.identity}|{self.decoding.key()}"
+            if backend == Backend.ctranslate2:
+                # int8 and float16 conversions translate differently: part of the identity.
+                self.identity += f"|{self._ct2_quantization()}"
+
+    def _ct2_quantization(self) -> str:
+        from pipeline import convert
+        from pipeline.backends.ctranslate2_backend import _pick_device
+
+        try:
+            device = _pick_device(self.device)
+        except ValueError as exc:
+            raise Fail(str(exc)) from exc
+        if self.quantization:
+            return self.quantization
+        if device == "cuda":
+            return convert.DEFAULT_CUDA_QUANTIZATION
+        return convert.DEFAULT_CPU_QUANTIZATION
 
     @property
     def real(self) -> Any:
@@ -105,18 +126,21 @@ class LazyBackend:
         return self._real
 
     def _build(self) -> Any:
+        from pipeline.convert import ConversionError
         from pipeline.modelstore import ModelUnavailable
 
         try:
             if self.kind == Backend.ctranslate2:
                 from pipeline.backends.ctranslate2_backend import CTranslate2Backend
 
-                return CTranslate2Backend(self.model, self.device, self.decoding)
+                return CTranslate2Backend(
+                    self.model, self.device, self.decoding, self._ct2_quantization()
+                )
             from pipeline.backends.transformers_backend import TransformersBackend
 
             return TransformersBackend(self.model, self.device, self.decoding)
-        except ModelUnavailable as exc:
-            raise Fail(str(exc)) from exc
+        except (ModelUnavailable, ConversionError, ValueError) as exc:
+            raise Fail(f"{self.model}: {exc}" if isinstance(exc, ValueError) else str(exc)) from exc
 
     @property
     def loaded(self) -> bool:
@@ -135,35 +159,26 @@ class LazyBackend:
         return self.real.roundtrips(text)
 
 
-def _engine(
-    backend: Backend,
-    model: str,
-    device: str,
-    beams: int,
-    no_cache: bool,
-    glossary: Path | None,
-    site_root: Path | None,
-    summary: SummaryMethod,
-    summary_model: str,
-) -> tuple[Engine, LazyBackend]:
-    translator = LazyBackend(backend, model, device, beams)
+def _engine(settings: _Settings, site_root: Path | None) -> Engine:
+    translator = LazyBackend(
+        settings.backend, settings.model, settings.device, settings.beams, settings.quantization
+    )
     memory = None
-    if not no_cache:
+    if not settings.no_cache:
         from pipeline.memory import TranslationMemory
 
         memory = TranslationMemory()
     engine = Engine(translator, memory=memory, identity=translator.identity)
-    engine.glossary = _glossary(glossary, site_root)
-    if summary == SummaryMethod.model:
+    engine.glossary = _glossary(settings.glossary, site_root)
+    if settings.summary == SummaryMethod.model:
         from pipeline.summary import SummaryModelUnavailable, load_abstractive
 
         try:
-            engine.abstractive = load_abstractive(
-                summary_model, device="cpu" if device == "auto" else device
-            )
+            device = "cpu" if settings.device == "auto" else settings.device
+            engine.abstractive = load_abstractive(settings.summary_model, device=device)
         except SummaryModelUnavailable as exc:
             raise Fail(str(exc)) from exc
-    return engine, translator
+    return engine
 
 
 def _glossary(path: Path | None, site_root: Path | None) -> Any:
@@ -230,31 +245,39 @@ def translate(
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
     strict: StrictOpt = False,
+    quantization: QuantOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite an English copy a person edited.")] = False,
 ) -> None:
     """Translate one post into the site's English location, -o PATH, or --stdout."""
 
+    settings = _Settings(
+        backend,
+        model,
+        device,
+        beams,
+        no_cache,
+        glossary,
+        summary,
+        summary_model,
+        add_summary,
+        strict,
+        force,
+        quantization,
+    )
+
     def go() -> None:
         if output is None and not stdout:
-            settings = _Settings(
-                backend,
-                model,
-                device,
-                beams,
-                no_cache,
-                glossary,
-                summary,
-                summary_model,
-                add_summary,
-                strict,
-                force,
+            reports: dict[Path, PostReport] = {}
+            code = _batch(
+                [post], settings, dry_run=False, quiet=True, as_json=False, reports=reports
             )
-            raise typer.Exit(_batch([post], settings, dry_run=False, quiet=True, as_json=False))
+            for report in reports.values():
+                _report(post, report)
+            if not reports and code == 0:
+                _say(f"{post}: English copy up to date")
+            raise typer.Exit(code)
         text = _read(post)
-        root = _site_root(post)
-        engine, _translator = _engine(
-            backend, model, device, beams, no_cache, glossary, root, summary, summary_model
-        )
+        engine = _engine(settings, _site_root(post))
         options = Options(summary=summary.value, add_summary=add_summary)
         target = None if stdout else output
         try:
@@ -330,6 +353,7 @@ def batch(
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
     strict: StrictOpt = False,
+    quantization: QuantOpt = None,
     force: Annotated[
         bool, typer.Option(help="Overwrite English copies a person edited or wrote.")
     ] = False,  # fmt: skip
@@ -360,6 +384,7 @@ def batch(
         add_summary,
         strict,
         force,
+        quantization,
     )
 
     def go() -> None:
@@ -391,6 +416,7 @@ class _Settings:
     add_summary: bool
     strict: bool
     force: bool
+    quantization: str | None = None
 
 
 def _batch(
@@ -403,26 +429,19 @@ def _batch(
     layout: str | None = None,
     target_lang: str = "en",
     source_lang: str | None = None,
+    reports: dict[Path, PostReport] | None = None,
 ) -> int:
     from pipeline.batch import BatchAbort, run_batch
 
-    root = _site_root(targets[0])
-    engine, _translator = _engine(
-        settings.backend,
-        settings.model,
-        settings.device,
-        settings.beams,
-        settings.no_cache,
-        settings.glossary,
-        root,
-        settings.summary,
-        settings.summary_model,
-    )
+    engine = _engine(settings, _site_root(targets[0]))
     options = Options(summary=settings.summary.value, add_summary=settings.add_summary)
 
     def one(text: str, source: Path) -> tuple[str, PostReport]:
         try:
-            return translate_post(text, engine, options)
+            result = translate_post(text, engine, options)
+            if reports is not None:
+                reports[source] = result[1]
+            return result
         except Fail as exc:  # the model is missing: no other file can succeed either
             raise BatchAbort(str(exc)) from exc
 
