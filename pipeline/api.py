@@ -24,7 +24,7 @@ from pipeline.frontmatter import (
     string_value,
 )
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
-from pipeline.summary import Candidate, summarize
+from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
 
 SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
@@ -40,6 +40,7 @@ class Options:
     summary: str = "lead"  # lead | rank | model | off (lead measured best: README)
     summary_max_chars: int = 200
     add_summary: bool = False
+    source_summary: bool = False  # also compute a Japanese summary for the source post
     translate_taxonomies: bool = False
     clause_budget: int = segment.DEFAULT_CLAUSE_BUDGET
 
@@ -52,6 +53,7 @@ class PostReport:
     kept: list[str] = field(default_factory=list)
     summary: str = "off"  # filled | translated | kept | none: <why> | off
     code_fence_japanese: int = 0  # Japanese characters left in code blocks, which stay as written
+    source_summary: str | None = None  # Japanese summary for an empty source `summary`
 
     @property
     def partial(self) -> bool:
@@ -133,6 +135,7 @@ class _Unit:
 class _Plan:
     pieces: tuple[str, ...]  # the unit text cut into sentences (and clauses)
     sent: tuple[int | None, ...]  # for each piece, its index in the batch, or None if kept
+    sentence: tuple[int, ...]  # for each piece, which sentence of the unit it belongs to
 
 
 def translate_markdown(text: str, translator: Any, *, summarize: bool = True) -> str:
@@ -148,9 +151,7 @@ def translate_post(
     document = _parse(text)
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     skipped = _skipped_units(document)
-    body_units = [
-        _Unit(u.text, tuple(a.role for a in u.atoms), u.block, u.line_start) for u in document.prose
-    ]
+    body_units = [_body_unit(u) for u in document.prose]
     fields = reader_fields(document.front_matter, include_taxonomies=options.translate_taxonomies)
     fm_units = [_Unit(f.value, (), "front", False) for f in fields]
     units = body_units + fm_units
@@ -174,7 +175,7 @@ def translate_post(
         new = outputs.get(len(body_units) + k)
         if new is not None and new != fld.value:
             edits[fld.path] = new
-    front = _front_matter(document, edits, body_units, plans, results, engine, options, report)
+    front = _front_matter(document, edits, plans, results, engine, options, report)
     return document.front_matter.prefix + front + body, report
 
 
@@ -207,7 +208,8 @@ def _skipped_units(document: Document) -> set[int]:
 def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Sentence]) -> _Plan:
     pieces: list[str] = []
     sent: list[int | None] = []
-    for sentence in segment.split_sentences(unit.text):
+    owner: list[int] = []
+    for number, sentence in enumerate(segment.split_sentences(unit.text)):
         clauses = [sentence]
         core = sentence.strip(" \t\n")
         if segment.needs_translation(core) and engine.count_tokens(core) > options.clause_budget:
@@ -222,12 +224,13 @@ def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Senten
                 if not piece:
                     continue
                 pieces.append(piece)
+                owner.append(number)
                 if translate and segment.needs_translation(piece):
                     sent.append(len(batch))
                     batch.append(Sentence(piece, unit.roles))
                 else:
                     sent.append(None)
-    return _Plan(tuple(pieces), tuple(sent))
+    return _Plan(tuple(pieces), tuple(sent), tuple(owner))
 
 
 def _count(results: list[Result], report: PostReport) -> None:
@@ -253,7 +256,6 @@ def _assemble(unit: _Unit, plan: _Plan, results: list[Result]) -> str:
 def _front_matter(
     document: Document,
     edits: dict[tuple, str],
-    body_units: list[_Unit],
     plans: list[_Plan | None],
     results: list[Result],
     engine: Engine,
@@ -270,8 +272,11 @@ def _front_matter(
     )
     if summary_path and current and current.strip():
         report.summary = "translated" if summary_path in edits else "kept"
+    if empty and options.source_summary and options.summary != "off":
+        candidates, _english = _candidates(document, plans, results, engine)
+        report.source_summary = japanese_summary(candidates, options.summary)  # type: ignore[arg-type]
     if wants_summary:
-        result = _summary(document, body_units, plans, results, engine, options)
+        result = _summary(document, plans, results, engine, options)
         if result.text:
             report.summary = "filled"
             if summary_path is not None:
@@ -315,40 +320,12 @@ def _plain(text: str, atoms: tuple[str, ...]) -> str:
 
 def _summary(
     document: Document,
-    body_units: list[_Unit],
     plans: list[_Plan | None],
     results: list[Result],
     engine: Engine,
     options: Options,
 ) -> Any:
-    candidates: list[Candidate] = []
-    english: dict[str, str] = {}
-    for index, unit in enumerate(document.prose):
-        plan = plans[index]
-        if plan is None or unit.block in ("table", "caption", "html"):
-            continue
-        atoms = tuple(_PLAIN_KINDS.get(a.kind, lambda raw: "")(a.raw) for a in unit.atoms)
-        for piece, k in zip(plan.pieces, plan.sent, strict=True):
-            if k is None:
-                continue
-            ja = _plain(piece, atoms)
-            if not ja:
-                continue
-            en = _plain(results[k].text, atoms) if results[k].status != "kept" else ""
-            english[ja] = en
-            code_chars = sum(len(a) for a in atoms if a) + sum(
-                1 for c in piece if 0xE000 <= ord(c) <= 0xF8FF
-            )
-            lemmas = segment.content_lemmas(segment.analyze(ja, engine.tagger))
-            candidates.append(
-                Candidate(
-                    len(candidates),
-                    ja,
-                    _candidate_block(unit),
-                    lemmas,
-                    min(1.0, code_chars / max(1, len(piece))),
-                )
-            )
+    candidates, english = _candidates(document, plans, results, engine)
     return summarize(
         candidates,
         method=options.summary,  # type: ignore[arg-type]
@@ -356,6 +333,77 @@ def _summary(
         max_chars=options.summary_max_chars,
         abstractive=engine.abstractive,
     )
+
+
+def _candidates(
+    document: Document,
+    plans: list[_Plan | None],
+    results: list[Result] | None,
+    engine: Engine,
+) -> tuple[list[Candidate], dict[str, str]]:
+    """The post's sentences as the summarizer sees them (plain text, block kind, lemmas, share
+    of code), and the English of each where it was translated."""
+    candidates: list[Candidate] = []
+    english: dict[str, str] = {}
+    for index, unit in enumerate(document.prose):
+        plan = plans[index]
+        if plan is None or unit.block in ("table", "caption", "html"):
+            continue
+        atoms = tuple(_PLAIN_KINDS.get(a.kind, lambda raw: "")(a.raw) for a in unit.atoms)
+        for members in _sentences(plan):
+            pieces = [plan.pieces[m] for m in members]
+            sent = [plan.sent[m] for m in members]
+            ja = _plain("".join(pieces), atoms)
+            if all(k is None for k in sent) or not ja:
+                continue
+            if results is not None and all(k is None or results[k].status != "kept" for k in sent):
+                outputs = [
+                    p if k is None else results[k].text for p, k in zip(pieces, sent, strict=True)
+                ]
+                flags = [k is not None for k in sent]
+                english[ja] = _plain(join_pieces(pieces, outputs, flags), atoms)
+            lemmas = segment.content_lemmas(segment.analyze(ja, engine.tagger))
+            share = _code_share("".join(pieces), unit)
+            candidates.append(Candidate(len(candidates), ja, _candidate_block(unit), lemmas, share))
+    return candidates, english
+
+
+def _sentences(plan: _Plan) -> list[list[int]]:
+    """Piece indexes grouped by the sentence they belong to (clauses join back up)."""
+    groups: dict[int, list[int]] = {}
+    for index, number in enumerate(plan.sentence):
+        groups.setdefault(number, []).append(index)
+    return list(groups.values())
+
+
+def _code_share(piece: str, unit: Prose) -> float:
+    """How much of a sentence, as written, is code, URLs and other atoms."""
+    atom_chars = 0
+    text_chars = 0
+    for char in piece:
+        index = ord(char) - 0xE000
+        if 0 <= index < len(unit.atoms):
+            atom_chars += len(unit.atoms[index].raw)
+        elif not char.isspace():
+            text_chars += 1
+    return atom_chars / max(1, atom_chars + text_chars)
+
+
+def summary_candidates(text: str, engine: Engine | None = None) -> list[Candidate]:
+    """The summarizer's view of a post without translating it (for evaluation scripts)."""
+    engine = engine or Engine(translator=None)
+    document = _parse(text)
+    skipped = _skipped_units(document)
+    batch: list[Sentence] = []
+    plans = [
+        None if i in skipped else _plan_unit(_body_unit(u), engine, Options(), batch)
+        for i, u in enumerate(document.prose)
+    ]
+    return _candidates(document, plans, None, engine)[0]
+
+
+def _body_unit(unit: Prose) -> _Unit:
+    return _Unit(unit.text, tuple(a.role for a in unit.atoms), unit.block, unit.line_start)
 
 
 def _candidate_block(unit: Prose) -> str:

@@ -22,6 +22,7 @@ ATOM_LIMIT = 0xF8FF - ATOM_BASE
 _SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
 _OPEN, _CLOSE = "open", "close"
 PIECEWISE = "\x00piecewise\x00"  # memory key prefix for sentences assembled piece by piece
+KEPT = "\x00kept\x00"  # memory value prefix for a sentence that could not be translated
 
 Translate = Callable[[list[str]], list[str]]
 Check = Callable[[str, str], "str | None"]
@@ -96,8 +97,7 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
     todo = [i for i, p in enumerate(prepared) if PIECEWISE + p.sent not in pieced]
     for i, prep in enumerate(prepared):
         if PIECEWISE + prep.sent in pieced:
-            text = _finish(prep, pieced[PIECEWISE + prep.sent])
-            results[i] = Result(prep.source.text, text, "memory")
+            results[i] = _remembered(prep, pieced[PIECEWISE + prep.sent])
     outputs = dict(
         zip(
             todo,
@@ -132,10 +132,20 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
                 )
         retry = still
     for i in retry:
-        results[i], decoded = _piecewise(prepared[i], caps)
-        if results[i].status == "translated":
-            caps.store([(PIECEWISE + prepared[i].sent, decoded)])
+        result, decoded = _piecewise(prepared[i], caps)
+        results[i] = result
+        # What could not be translated is remembered too (with why), so a re-run with the
+        # same model and settings does not spend model calls on it again; --no-cache retries.
+        value = decoded if result.status != "kept" else f"{KEPT}{result.reason}\x00{decoded}"
+        caps.store([(PIECEWISE + prepared[i].sent, value)])
     return [r for r in results if r is not None]
+
+
+def _remembered(prep: _Prepared, value: str) -> Result:
+    if value.startswith(KEPT):
+        reason, _, decoded = value[len(KEPT) :].partition("\x00")
+        return Result(prep.source.text, _finish(prep, decoded), "kept", reason)
+    return Result(prep.source.text, _finish(prep, value), "memory")
 
 
 def _status(from_memory: bool) -> str:
