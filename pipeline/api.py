@@ -89,6 +89,13 @@ class Engine:
         # only makes clause splitting start a little early.
         return counter(text) if counter else len(text)
 
+    def budget(self, options: Options) -> int:
+        """The clause budget, never above what the model can read (placeholders need room)."""
+        limit = getattr(self.translator, "max_input_tokens", None)
+        if isinstance(limit, int) and limit > 0:
+            return max(4, min(options.clause_budget, limit - 4))
+        return options.clause_budget
+
     def capabilities(self, budget: int) -> Capabilities:
         safe = getattr(self.translator, "translate_safe", None)
         roundtrips = getattr(self.translator, "roundtrips", None)
@@ -160,7 +167,7 @@ def translate_post(
         _plan_unit(u, engine, options, batch) if i not in skipped else None
         for i, u in enumerate(units)
     ]
-    results = translate_sentences(batch, engine.capabilities(options.clause_budget))
+    results = translate_sentences(batch, engine.capabilities(engine.budget(options)))
     _count(results, report)
     outputs = {
         i: _assemble(units[i], plan, results) for i, plan in enumerate(plans) if plan is not None
@@ -212,10 +219,9 @@ def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Senten
     for number, sentence in enumerate(segment.split_sentences(unit.text)):
         clauses = [sentence]
         core = sentence.strip(" \t\n")
-        if segment.needs_translation(core) and engine.count_tokens(core) > options.clause_budget:
-            clauses = segment.split_clauses(
-                sentence, engine.count_tokens, options.clause_budget, engine.tagger
-            )
+        budget = engine.budget(options)
+        if segment.needs_translation(core) and engine.count_tokens(core) > budget:
+            clauses = segment.split_clauses(sentence, engine.count_tokens, budget, engine.tagger)
         for clause in clauses:
             core = clause.strip(" \t\n")
             lead = clause[: len(clause) - len(clause.lstrip(" \t\n"))]

@@ -155,6 +155,10 @@ class LazyBackend:
     def count_tokens(self, text: str) -> int:
         return self.real.count_tokens(text)
 
+    @property
+    def max_input_tokens(self) -> int:
+        return self.real.max_input_tokens
+
     def roundtrips(self, text: str) -> bool:
         return self.real.roundtrips(text)
 

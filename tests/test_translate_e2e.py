@@ -114,3 +114,18 @@ def test_unavailable_model_offline_is_one_clear_line(
     assert "--model PATH" in lines[0] and "--backend pseudo" in lines[0]
     assert "Traceback" not in result.output
     assert not (site / ENGLISH).exists()
+
+
+def test_a_sentence_over_the_model_limit_is_split_and_every_piece_translated(
+    tiny_limit_model_dir: Path,
+) -> None:
+    from pipeline.api import Engine, Options, translate_post
+    from tests.marian_fixture import LONG_SENTENCE, LONG_SENTENCE_CLAUSES, TINY_LIMIT
+
+    backend = TransformersBackend(str(tiny_limit_model_dir), device="cpu")
+    assert backend.count_tokens(LONG_SENTENCE) > TINY_LIMIT
+    out, report = translate_post(LONG_SENTENCE + "\n", Engine(backend), Options(summary="off"))
+    assert not report.kept, report.kept
+    for _, english in LONG_SENTENCE_CLAUSES:
+        assert english.rstrip(".,") in out, (english, out)
+    assert backend.rejected_too_long == 0  # nothing was sent over the limit, nothing cut
