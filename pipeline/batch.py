@@ -8,6 +8,14 @@ and the lock consistent, and a re-run continues where it stopped.
 
 Opt-out: a post whose front matter has `notranslate: true` (`notranslate = true` in TOML,
 `"notranslate": true` in JSON) is skipped.
+
+Bundle resources copied into English bundles are recorded in the lock too, so a Japanese image
+that changes is copied again even when its post is up to date.
+
+`--fill-source-summary` is the one case in which a source post is written: the Japanese summary
+the orchestrator computed for an empty `summary` is spliced into the source's front matter by a
+callable (`fill_source_summary(text, summary) -> new text or None`), written atomically, and the
+lock records the new source hash so the next run does not see the post as changed.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -37,6 +45,7 @@ class PostReport(Protocol):
     from_memory: int
     kept: list[str]
     partial: bool
+    source_summary: str | None  # a Japanese summary for the source's empty `summary`
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,14 @@ class SimplePostReport:
     from_memory: int = 0
     kept: list[str] = field(default_factory=list)
     partial: bool = False
+    source_summary: str | None = None
 
 
 TranslatePost = Callable[[str, Path], tuple[str, PostReport]]
 FrontMatterUrlEdit = Callable[[str, str], str]
+# (source text, Japanese summary) -> the source text with its empty `summary` filled, or None
+# when there is no empty summary to fill; raises ValueError when the front matter cannot be edited.
+SourceSummaryEdit = Callable[[str, str], str | None]
 
 
 class BatchAbort(Exception):
@@ -65,7 +78,9 @@ class FileResult:
     sentences: int = 0
     from_memory: int = 0
     kept: tuple[str, ...] = ()
-    resources: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()  # bundle files copied (dry run: to be copied)
+    source_summary: str = ""  # the Japanese summary written into the source post
+    note: str = ""  # something that did not stop the file but the user should know
 
 
 @dataclass
@@ -115,6 +130,14 @@ class BatchReport:
         lines.append(f"honyaku batch: {counts or 'no posts found'}")
         for f in self.by_status("planned"):
             lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
+        verb = "would copy" if self.dry_run else "copied"
+        for f in self.files:
+            if f.resources and f.status == "up-to-date":
+                lines.append(f"  {verb} changed resources of {f.target}: {', '.join(f.resources)}")
+            if f.source_summary:
+                lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
+            if f.note:
+                lines.append(f"  note on {f.source}: {f.note}")
         for f in self.by_status("partial"):
             lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
         for f in self.by_status("skipped"):
@@ -304,11 +327,14 @@ def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_
               target_lang: str = "en", source_lang: str | None = None,
               layout: Layout | None = None, version: str = "0.1.0",
               front_matter_urls: FrontMatterUrlEdit | None = None,
+              fill_source_summary: SourceSummaryEdit | None = None,
               out: IO[str] | None = None, err: IO[str] | None = None) -> BatchReport:
     """Translate every Japanese post under `paths` that needs it; see the module docstring.
 
     `front_matter_urls(text, prefix)` gives `url`/`aliases` the English prefix (the
     front-matter module's splicer); without it they are left as they are.
+    `fill_source_summary` (the `--fill-source-summary` option) writes the Japanese summary of a
+    translated post into its source's empty `summary`; without it sources are never written.
     With `json_out` the JSON report goes to `out`; otherwise, unless `quiet`, a summary does.
     """
     out = out or sys.stdout
@@ -339,7 +365,8 @@ def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_
         for source in files:
             result, lock = _one_file(source, site, lock, planned, translate_post=translate_post,
                                      settings_key=settings_key, force=force, dry_run=dry_run,
-                                     version=version, front_matter_urls=front_matter_urls)
+                                     version=version, front_matter_urls=front_matter_urls,
+                                     fill_source_summary=fill_source_summary)
             report.files.append(result)
             progress.advance(result.source, result.status, result.sentences)
     except BatchAbort as exc:
@@ -380,7 +407,8 @@ def _plan(files: Iterable[Path], site: Site) -> set[Path]:
 
 def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
               translate_post: TranslatePost, settings_key: str, force: bool, dry_run: bool,
-              version: str, front_matter_urls: FrontMatterUrlEdit | None
+              version: str, front_matter_urls: FrontMatterUrlEdit | None,
+              fill_source_summary: SourceSummaryEdit | None = None
               ) -> tuple[FileResult, Lock]:
     rel = _rel(source, site)
     check = hugo.is_translation_source(source, site)
@@ -411,7 +439,7 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
         return result("failed", str(exc)), lock
     status = hugo.status_of(source, target, lock, settings_key)
     if status == "up-to-date":
-        return result("up-to-date"), lock
+        return _refresh_resources(target, site, lock, dry_run, result)
     if status in ("edited", "foreign") and not force:
         why = ("edited since honyaku wrote it" if status == "edited"
                else "an English copy honyaku did not write (hand translation?)")
@@ -436,13 +464,90 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
                                                 front_matter_urls)
     written = en_text.encode("utf-8")
     try:
-        resources = hugo.copy_bundle_resources(source, target, en_text, site)
+        resources = hugo.copy_bundle_resources(source, target, en_text, site, lock=lock)
         hugo.atomic_write(target, written)
     except (OSError, SiteError) as exc:
         return result("failed", _one_line(exc)), lock
     lock = hugo.record(lock, source, target, settings_key, written, version, source_bytes=data)
+    lock = hugo.record_resources(lock, source, target, en_text, site)
     hugo.save_lock(lock)
+    filled, note = "", ""
+    summary = getattr(post, "source_summary", None)
+    if fill_source_summary is not None and summary:
+        filled, note, lock = _fill_source(source, data, summary, target, lock,
+                                          fill_source_summary)
     return result("partial" if post.partial else "translated", status,
                   sentences=post.sentences_total, from_memory=post.from_memory,
                   kept=tuple(post.kept),
-                  resources=tuple(_rel(r, site) for r in resources)), lock
+                  resources=tuple(_rel(r, site) for r in resources),
+                  source_summary=filled, note=note), lock
+
+
+def _refresh_resources(target: Path, site: Site, lock: Lock, dry_run: bool,
+                       result: Callable[..., FileResult]) -> tuple[FileResult, Lock]:
+    """An up-to-date page whose recorded bundle resources changed on the Japanese side."""
+    plan = hugo.stale_resources(target, lock)
+    if not plan:
+        return result("up-to-date"), lock
+    if dry_run:
+        return result("up-to-date", resources=tuple(_rel(p.dest, site) for p in plan)), lock
+    try:
+        copied = hugo.copy_resources(plan, site)
+    except (OSError, SiteError) as exc:
+        return result("failed", f"copying a bundle resource: {_one_line(exc)}"), lock
+    resources = dict(lock.resources)
+    for item in plan:
+        key = _rel(item.dest, site)
+        resources[key] = replace(resources[key], source_sha256=hugo.sha256_file(item.source))
+    lock = replace(lock, resources=resources)
+    hugo.save_lock(lock)
+    return result("up-to-date", resources=tuple(_rel(p, site) for p in copied)), lock
+
+
+def _only_summary_changed(old: str, new: str) -> bool:
+    """True when `new` is `old` with one stretch of one line, the `summary` line, replaced."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    line_start = old.rfind("\n", 0, start) + 1
+    line_end = old.find("\n", start)
+    line = old[line_start: len(old) if line_end < 0 else line_end]
+    return "\n" not in old[start: len(old) - end] and \
+        re.match(r"""\s*["']?summary["']?\s*[:=]""", line, re.I) is not None
+
+
+def _fill_source(source: Path, data: bytes, summary: str, target: Path, lock: Lock,
+                 edit: SourceSummaryEdit) -> tuple[str, str, Lock]:
+    """Write `summary` into the source post's empty `summary`: (summary written, note, lock).
+
+    Only the summary value's bytes change; the write is atomic and keeps the file's mode; the
+    lock then records the new source hash, so the post stays up to date. The English copy was
+    saved and recorded first: an interruption here leaves the post merely looking changed.
+    """
+    if source.is_symlink():
+        return "", "summary not written into the source: it is a symbolic link", lock
+    try:
+        text = data.decode("utf-8")
+        new_text = edit(text, summary)
+    except ValueError as exc:
+        return "", f"summary not written into the source: {_one_line(exc)}", lock
+    if new_text is None or new_text == text:
+        return "", "", lock
+    if not _only_summary_changed(text, new_text):
+        return "", "summary not written into the source: the edit would change other text", lock
+    new_data = new_text.encode("utf-8")
+    try:
+        if source.read_bytes() != data:
+            return "", "summary not written into the source: it changed during the run", lock
+        hugo.atomic_write(source, new_data)
+    except OSError as exc:
+        return "", f"summary not written into the source: {_one_line(exc)}", lock
+    entry = lock.get(target)
+    if entry is not None:
+        lock = lock.with_entry(replace(entry, source_sha256=hugo.sha256_bytes(new_data)))
+        hugo.save_lock(lock)
+    return summary, "", lock

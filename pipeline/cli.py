@@ -64,6 +64,7 @@ GlossaryOpt = Annotated[Path | None, typer.Option(help="TOML glossary (default: 
 SummaryOpt = Annotated[SummaryMethod, typer.Option(help="How to fill an empty `summary`.")]
 SummaryModelOpt = Annotated[str, typer.Option(help="Summarization model for --summary model.")]
 AddSummaryOpt = Annotated[bool, typer.Option(help="Add a `summary` to posts that have none.")]
+FillSourceOpt = Annotated[bool, typer.Option(help="Also write a Japanese summary into the source post's empty `summary` (the only time honyaku writes a source file).")]  # fmt: skip
 StrictOpt = Annotated[bool, typer.Option(help="Partly translated posts count as failures.")]
 QuantOpt = Annotated[str | None, typer.Option(help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.")]  # fmt: skip
 
@@ -248,6 +249,7 @@ def translate(
     summary: SummaryOpt = SummaryMethod.lead,
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
+    fill_source_summary: FillSourceOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite an English copy a person edited.")] = False,
@@ -267,6 +269,7 @@ def translate(
         strict,
         force,
         quantization,
+        fill_source_summary,
     )
 
     def go() -> None:
@@ -280,6 +283,8 @@ def translate(
             if not reports and code == 0:
                 _say(f"{post}: English copy up to date")
             raise typer.Exit(code)
+        if fill_source_summary:
+            raise Fail("--fill-source-summary works when writing into the site (no -o/--stdout)")
         text = _read(post)
         engine = _engine(settings, _site_root(post))
         options = Options(summary=summary.value, add_summary=add_summary)
@@ -356,6 +361,7 @@ def batch(
     summary: SummaryOpt = SummaryMethod.lead,
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
+    fill_source_summary: FillSourceOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[
@@ -389,6 +395,7 @@ def batch(
         strict,
         force,
         quantization,
+        fill_source_summary,
     )
 
     def go() -> None:
@@ -421,6 +428,7 @@ class _Settings:
     strict: bool
     force: bool
     quantization: str | None = None
+    fill_source_summary: bool = False
 
 
 def _batch(
@@ -438,7 +446,11 @@ def _batch(
     from pipeline.batch import BatchAbort, run_batch
 
     engine = _engine(settings, _site_root(targets[0]))
-    options = Options(summary=settings.summary.value, add_summary=settings.add_summary)
+    options = Options(
+        summary=settings.summary.value,
+        add_summary=settings.add_summary,
+        source_summary=settings.fill_source_summary,
+    )
 
     def one(text: str, source: Path) -> tuple[str, PostReport]:
         try:
@@ -464,6 +476,7 @@ def _batch(
         layout=layout,  # type: ignore[arg-type]
         version=__version__,
         front_matter_urls=_front_matter_urls,
+        fill_source_summary=_source_summary if settings.fill_source_summary else None,
     )
     return report.exit_code
 
@@ -483,6 +496,17 @@ def _front_matter_urls(text: str, prefix: str) -> str:
     if not edits:
         return text
     return front.prefix + splice(front, edits) + body
+
+
+def _source_summary(text: str, summary: str) -> str | None:
+    """The source post with its empty `summary` filled (--fill-source-summary), or None."""
+    from pipeline.frontmatter import splice, split_front_matter, string_value
+
+    front, body = split_front_matter(text)
+    key = next((k for k in front.data if isinstance(k, str) and k.lower() == "summary"), None)
+    if key is None or (string_value(front, (key,)) or "").strip():
+        return None
+    return front.prefix + splice(front, {(key,): summary}) + body
 
 
 @models_app.command("convert")

@@ -458,27 +458,120 @@ def referenced_resources(text: str, bundle: Path) -> list[Path]:
     return sorted(set(found))
 
 
-def copy_bundle_resources(source: Path, target: Path, en_text: str, site: Site,
-                          *, dry_run: bool = False) -> list[Path]:
-    """Copy the bundle files the English page refers to into its bundle when they are missing.
+def _bundle_page(source: Path, site: Site) -> bool:
+    """Leaf/branch bundles (`index.md`, `_index.md`) in content-dir layout carry resources that
+    the English page needs copied; in filename layout the English page shares the folder."""
+    return site.layout == "content-dir" and _split_lang_suffix(
+        source.name, {lang.code for lang in site.languages})[0] in ("index", "_index")
 
-    Only for leaf/branch bundles (`index.md`, `_index.md`) in content-dir layout; in filename
-    layout the English page shares the folder and nothing needs copying.
+
+@dataclass(frozen=True)
+class ResourceCopy:
+    """A bundle file to copy from the Japanese bundle into the English one."""
+
+    source: Path
+    dest: Path
+    reason: str  # new | changed (the Japanese file changed since honyaku copied it) | missing
+
+
+def resources_to_copy(source: Path, target: Path, en_text: str, site: Site,
+                      lock: Lock | None = None) -> list[ResourceCopy]:
+    """The bundle files the English page refers to that must be copied (again).
+
+    A file already in the English bundle is left alone unless the lock says honyaku put it there
+    and it is unchanged since: then a Japanese file that changed is copied again. A file there
+    that honyaku did not copy, or that someone changed since, is a person's (a localized
+    screenshot, say) and stays.
     """
-    if site.layout != "content-dir" or _split_lang_suffix(
-            source.name, {lang.code for lang in site.languages})[0] not in ("index", "_index"):
+    if not _bundle_page(source, site):
         return []
-    copied = []
+    plan = []
     for resource in referenced_resources(en_text, source.parent):
         dest = target.parent / resource.relative_to(source.parent)
-        if dest.exists():
+        reason = _resource_reason(resource, dest, lock)
+        if reason:
+            plan.append(ResourceCopy(resource, dest, reason))
+    return plan
+
+
+def _resource_reason(resource: Path, dest: Path, lock: Lock | None) -> str:
+    entry = lock.resource(dest) if lock is not None else None
+    if not dest.exists():
+        return "new" if entry is None else "missing"
+    if entry is None:
+        return ""
+    current = sha256_file(resource)
+    if current != entry.source_sha256 and sha256_file(dest) == entry.source_sha256:
+        return "changed"
+    return ""
+
+
+def stale_resources(target: Path, lock: Lock) -> list[ResourceCopy]:
+    """Recorded resources of the English page `target` whose Japanese file changed (or whose
+    copy is gone): what an up-to-date page still needs copied."""
+    page = relative_key(target, lock.root)
+    plan = []
+    for entry in sorted(lock.resources.values(), key=lambda e: e.target):
+        if entry.page != page:
             continue
-        safe_output_path(dest, site)
-        if not dry_run:
-            atomic_write(dest, resource.read_bytes())
-            shutil.copymode(resource, dest)
-        copied.append(dest)
+        resource, dest = lock.root / entry.source, lock.root / entry.target
+        if not resource.is_file():
+            continue
+        reason = _resource_reason(resource, dest, lock)
+        if reason:
+            plan.append(ResourceCopy(resource, dest, reason))
+    return plan
+
+
+def copy_resources(plan: Iterable[ResourceCopy], site: Site) -> list[Path]:
+    """Copy each planned file atomically with its permissions; the destinations written."""
+    copied = []
+    for item in plan:
+        safe_output_path(item.dest, site)
+        atomic_write(item.dest, item.source.read_bytes())
+        shutil.copymode(item.source, item.dest)
+        copied.append(item.dest)
     return copied
+
+
+def copy_bundle_resources(source: Path, target: Path, en_text: str, site: Site,
+                          *, dry_run: bool = False, lock: Lock | None = None) -> list[Path]:
+    """Copy the bundle files the English page refers to into its bundle where needed (see
+    `resources_to_copy`); the destinations copied (or, with `dry_run`, to be copied)."""
+    plan = resources_to_copy(source, target, en_text, site, lock)
+    if dry_run:
+        for item in plan:
+            safe_output_path(item.dest, site)
+        return [item.dest for item in plan]
+    return copy_resources(plan, site)
+
+
+def record_resources(lock: Lock, source: Path, target: Path, en_text: str, site: Site) -> Lock:
+    """The lock with the English page's bundle resources recorded (source hashes at copy time).
+
+    Recorded: every referenced file whose English copy is byte-identical to the Japanese one
+    (copied now, or earlier by a version of honyaku that kept no record). Entries of this page
+    for files it no longer refers to are dropped.
+    """
+    page = relative_key(target, lock.root)
+    kept = {k: v for k, v in lock.resources.items() if v.page != page}
+    if _bundle_page(source, site):
+        for resource in referenced_resources(en_text, source.parent):
+            dest = target.parent / resource.relative_to(source.parent)
+            previous = lock.resource(dest)
+            if not dest.is_file():
+                continue
+            data = resource.read_bytes()
+            digest = sha256_bytes(data)
+            if dest.read_bytes() == data:
+                entry = ResourceEntry(relative_key(dest, lock.root),
+                                      relative_key(resource, lock.root), page, digest)
+            elif previous is not None and previous.page == page:
+                entry = previous  # someone changed the English copy: keep what honyaku knew
+            else:
+                continue
+            kept[entry.target] = entry
+    return replace(lock, resources=kept)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -865,12 +958,26 @@ class LockEntry:
 
 
 @dataclass(frozen=True)
+class ResourceEntry:
+    """A bundle file honyaku copied into an English bundle."""
+
+    target: str  # the copy, posix path relative to the site root; the key
+    source: str  # the Japanese bundle's file
+    page: str  # the English page that refers to it
+    source_sha256: str  # of the Japanese file when copied (so also of the copy as written)
+
+
+@dataclass(frozen=True)
 class Lock:
     root: Path
     entries: Mapping[str, LockEntry] = field(default_factory=dict)
+    resources: Mapping[str, ResourceEntry] = field(default_factory=dict)
 
     def get(self, target: Path) -> LockEntry | None:
         return self.entries.get(relative_key(target, self.root))
+
+    def resource(self, dest: Path) -> ResourceEntry | None:
+        return self.resources.get(relative_key(dest, self.root))
 
     def with_entry(self, entry: LockEntry) -> Lock:
         return replace(self, entries={**self.entries, entry.target: entry})
@@ -893,10 +1000,15 @@ def load_lock(root: Path) -> Lock:
         for item in data.get("file", []):
             entry = LockEntry(**{k: str(item[k]) for k in LockEntry.__dataclass_fields__})
             entries[entry.target] = entry
+        resources = {}
+        # Locks written before resources were recorded have no [[resource]] tables.
+        for item in data.get("resource", []):
+            res = ResourceEntry(**{k: str(item[k]) for k in ResourceEntry.__dataclass_fields__})
+            resources[res.target] = res
     except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise SiteError(f"{path}: unreadable ({str(exc).splitlines()[0]}); fix it or delete it "
                         "(honyaku then treats existing English copies as hand-written)") from None
-    return Lock(root, entries)
+    return Lock(root, entries, resources)
 
 
 def _toml_str(value: str) -> str:
@@ -916,6 +1028,12 @@ def dump_lock(lock: Lock) -> str:
         lines.append("[[file]]")
         for name in LockEntry.__dataclass_fields__:
             lines.append(f"{name} = {_toml_str(getattr(entry, name))}")
+    for key in sorted(lock.resources):
+        res = lock.resources[key]
+        lines.append("")
+        lines.append("[[resource]]")
+        for name in ResourceEntry.__dataclass_fields__:
+            lines.append(f"{name} = {_toml_str(getattr(res, name))}")
     return "\n".join(lines) + "\n"
 
 
