@@ -41,6 +41,7 @@ class Options:
     summary_max_chars: int = 200
     add_summary: bool = False
     source_summary: bool = False  # also compute a Japanese summary for the source post
+    prose_fences: bool = False  # translate unlabelled fences that hold only Japanese prose
     translate_taxonomies: bool = False
     clause_budget: int = segment.DEFAULT_CLAUSE_BUDGET
 
@@ -155,7 +156,7 @@ def translate_post(
     text: str, engine: Engine, options: Options = Options()
 ) -> tuple[str, PostReport]:
     """The English post and what happened to it. Raises HonyakuError for unreadable input."""
-    document = _parse(text)
+    document = parse_post(text, prose_fences=options.prose_fences)
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     skipped = _skipped_units(document)
     body_units = [_body_unit(u) for u in document.prose]
@@ -186,11 +187,12 @@ def translate_post(
     return document.front_matter.prefix + front + body, report
 
 
-def _parse(text: str) -> Document:
+def parse_post(text: str, *, prose_fences: bool = False) -> Document:
+    """The document stage, with bad input turned into a HonyakuError."""
     if "\x00" in text:
         raise HonyakuError("binary data (NUL bytes), not a Markdown post")
     try:
-        return parse_document(text)
+        return parse_document(text, prose_fences=prose_fences)
     except FrontMatterError as exc:
         raise HonyakuError(str(exc)) from exc
 
@@ -199,6 +201,7 @@ def _fence_japanese(document: Document) -> int:
     return sum(
         sum(1 for c in document.body[b.start : b.end] if segment.has_japanese(c))
         for b in document.code_blocks
+        if not b.translated
     )
 
 
@@ -398,7 +401,7 @@ def _code_share(piece: str, unit: Prose) -> float:
 def summary_candidates(text: str, engine: Engine | None = None) -> list[Candidate]:
     """The summarizer's view of a post without translating it (for evaluation scripts)."""
     engine = engine or Engine(translator=None)
-    document = _parse(text)
+    document = parse_post(text)
     skipped = _skipped_units(document)
     batch: list[Sentence] = []
     plans = [

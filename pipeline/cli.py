@@ -66,6 +66,7 @@ SummaryModelOpt = Annotated[str, typer.Option(help="Summarization model for --su
 AddSummaryOpt = Annotated[bool, typer.Option(help="Add a `summary` to posts that have none.")]
 FillSourceOpt = Annotated[bool, typer.Option(help="Also write a Japanese summary into the source post's empty `summary` (the only time honyaku writes a source file).")]  # fmt: skip
 StrictOpt = Annotated[bool, typer.Option(help="Partly translated posts count as failures.")]
+ProseFencesOpt = Annotated[bool, typer.Option("--translate-prose-fences", help="Also translate unlabelled code fences that hold only Japanese prose.")]  # fmt: skip
 QuantOpt = Annotated[str | None, typer.Option(help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.")]  # fmt: skip
 
 
@@ -250,6 +251,7 @@ def translate(
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
     fill_source_summary: FillSourceOpt = False,
+    prose_fences: ProseFencesOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite an English copy a person edited.")] = False,
@@ -270,6 +272,7 @@ def translate(
         force,
         quantization,
         fill_source_summary,
+        prose_fences,
     )
 
     def go() -> None:
@@ -287,7 +290,7 @@ def translate(
             raise Fail("--fill-source-summary works when writing into the site (no -o/--stdout)")
         text = _read(post)
         engine = _engine(settings, _site_root(post))
-        options = Options(summary=summary.value, add_summary=add_summary)
+        options = settings.options()
         target = None if stdout else output
         try:
             english, report = translate_post(text, engine, options)
@@ -362,6 +365,7 @@ def batch(
     summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
     add_summary: AddSummaryOpt = False,
     fill_source_summary: FillSourceOpt = False,
+    prose_fences: ProseFencesOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[
@@ -396,6 +400,7 @@ def batch(
         force,
         quantization,
         fill_source_summary,
+        prose_fences,
     )
 
     def go() -> None:
@@ -429,6 +434,15 @@ class _Settings:
     force: bool
     quantization: str | None = None
     fill_source_summary: bool = False
+    prose_fences: bool = False
+
+    def options(self) -> Options:
+        return Options(
+            summary=self.summary.value,
+            add_summary=self.add_summary,
+            source_summary=self.fill_source_summary,
+            prose_fences=self.prose_fences,
+        )
 
 
 def _batch(
@@ -446,11 +460,7 @@ def _batch(
     from pipeline.batch import BatchAbort, run_batch
 
     engine = _engine(settings, _site_root(targets[0]))
-    options = Options(
-        summary=settings.summary.value,
-        add_summary=settings.add_summary,
-        source_summary=settings.fill_source_summary,
-    )
+    options = settings.options()
 
     def one(text: str, source: Path) -> tuple[str, PostReport]:
         try:

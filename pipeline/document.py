@@ -65,6 +65,7 @@ class CodeBlock:
     start: int
     end: int
     info: str
+    translated: bool = False  # an unlabelled fence of prose, translated on request
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,11 @@ def atom_index(char: str) -> int | None:
     return code if 0 <= code <= ATOM_LIMIT else None
 
 
-def parse_document(text: str) -> Document:
-    """Raises FrontMatterError for unreadable front matter."""
+def parse_document(text: str, *, prose_fences: bool = False) -> Document:
+    """Raises FrontMatterError for unreadable front matter. With `prose_fences`, unlabelled
+    fences that hold only Japanese prose (some authors quote text that way) are prose too."""
     front_matter, body = split_front_matter(text)
-    spans, code_blocks = parse_body(body)
+    spans, code_blocks = parse_body(body, prose_fences=prose_fences)
     return Document(front_matter, body, spans, code_blocks)
 
 
@@ -172,7 +174,9 @@ class _Plan:
     code_lines: set[int] = field(default_factory=set)
 
 
-def parse_body(body: str) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...]]:
+def parse_body(
+    body: str, *, prose_fences: bool = False
+) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...]]:
     lines = _line_table(body)
     masked = _Masked(lines)
     plan = _Plan()
@@ -180,7 +184,7 @@ def parse_body(body: str) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...]]:
     env: dict = {}
     tokens = _markdown().parse(masked.source(), env)
     references = frozenset(env.get("references", {}).keys())
-    context = _Context(body, lines, masked, atoms, cuts, references, plan)
+    context = _Context(body, lines, masked, atoms, cuts, references, plan, prose_fences)
     _walk(tokens, context)
     _add_param_units(cuts, context)
     units = _drop_overlaps(plan.units, plan.forced_verbatim)
@@ -239,6 +243,7 @@ class _Context:
     cuts: list[Shortcode]
     references: frozenset[str]
     plan: _Plan
+    prose_fences: bool = False
 
     def line_span(self, index: int) -> tuple[int, int]:
         line = self.lines[index]
@@ -261,7 +266,9 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
             stack.append(_CONTAINERS[token.type])
         elif token.nesting == -1 and token.type.replace("_close", "_open") in _CONTAINERS:
             stack.pop()
-        if token.type in ("fence", "code_block", "math_block", "math_block_label", "html_block"):
+        if token.type == "fence" and ctx.prose_fences and _prose_fence(token):
+            _fence_units(token, ctx)
+        elif token.type in ("fence", "code_block", "math_block", "math_block_label", "html_block"):
             _verbatim_block(token, ctx)
             if token.type == "html_block" and token.map:
                 _html_units(token, ctx)
@@ -287,6 +294,52 @@ def _verbatim_block(token: Token, ctx: _Context) -> None:
     if token.type != "html_block":
         ctx.plan.forced_verbatim.append((start, end))
         ctx.plan.code_lines.update(range(first, last + 1))
+
+
+_CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
+_JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _prose_fence(token: Token) -> bool:
+    """An unlabelled fence whose every line is mostly Japanese text and nothing like code."""
+    if token.info.strip() or not token.map:
+        return False
+    lines = [line for line in token.content.split("\n") if line.strip()]
+    return bool(lines) and all(
+        len(_JAPANESE_CHAR.findall(line)) >= 0.3 * len("".join(line.split())) and not _CODE_LIKE.search(line)
+        for line in lines
+    )
+
+
+def _fence_units(token: Token, ctx: _Context) -> None:
+    """The fence lines stay; each run of text lines between blank lines becomes one unit (a
+    sentence may wrap over lines). Markdown is not parsed inside a fence: no atoms."""
+    assert token.map is not None
+    first, last = token.map[0], min(token.map[1], len(ctx.lines)) - 1
+    closed = last > first and ctx.masked.texts[last].strip().startswith(token.markup)
+    start, end = ctx.lines[first].start, ctx.line_span(last)[1]
+    ctx.plan.code_blocks.append(CodeBlock(start, end, "", translated=True))
+    run: list[tuple[int, int]] = []
+    for index in range(first + 1, last + (0 if closed else 1)):
+        lo, hi = ctx.line_span(index)
+        text = ctx.body[lo:hi]
+        if not text.strip():
+            _fence_unit(run, ctx)
+            run = []
+            continue
+        run.append((lo + len(text) - len(text.lstrip()), lo + len(text.rstrip())))
+    _fence_unit(run, ctx)
+
+
+def _fence_unit(spans: list[tuple[int, int]], ctx: _Context) -> None:
+    if not spans:
+        return
+    parts = [ctx.body[lo:hi] for lo, hi in spans]
+    breaks = tuple(ctx.body[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
+    text = "\n".join(parts)
+    if any(0 <= ord(c) - ATOM_BASE <= ATOM_LIMIT for c in text):
+        return  # a Private Use character in the source: leave the block as written
+    ctx.plan.units.append(Prose(spans[0][0], spans[-1][1], text, (), breaks, "fence", False))
 
 
 def _block_units(token: Token, block: str, ctx: _Context, *, heading: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline import segment
-from pipeline.api import _parse
+from pipeline.api import parse_post
 from pipeline.document import ATOM_BASE, Prose
 from pipeline.frontmatter import reader_fields
 
@@ -61,7 +61,7 @@ def _shown(text: str, unit: Prose) -> tuple[str, list[str]]:
 
 
 def inspect_post(text: str) -> Inspection:
-    document = _parse(text)
+    document = parse_post(text)
     fm = document.front_matter
     fields = [f"{'.'.join(map(str, f.path))} = {f.value!r}" for f in reader_fields(fm)]
     sentences: list[SentenceInfo] = []
