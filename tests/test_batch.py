@@ -246,3 +246,59 @@ def test_plain_progress_lines(tmp_path: Path) -> None:
     lines = err.getvalue().splitlines()
     assert len(lines) == 6 and lines[0].startswith("[1/6] translated content/ja/post/a.md")
     assert "sentences/s" in lines[0]
+
+
+def bundle_site(root: Path) -> Path:
+    posts = {"content/ja/post/c/index.md": '---\ntitle: "画像"\n---\n\n図です。\n\n![図](a.png)\n'}
+    root = make_site(root, posts)
+    (root / "content/ja/post/c/a.png").write_bytes(b"\x89PNG one")
+    return root
+
+
+def test_changed_bundle_resource_is_copied_again(tmp_path: Path) -> None:
+    root = bundle_site(tmp_path / "s")
+    ja_png, en_png = root / "content/ja/post/c/a.png", root / "content/en/post/c/a.png"
+    report = batch(root, StandIn())
+    assert report.files[0].resources == ("content/en/post/c/a.png",)
+    entry = hugo.load_lock(root).resource(en_png)
+    assert entry is not None and entry.source == "content/ja/post/c/a.png"
+    assert entry.page == "content/en/post/c/index.md"
+    assert entry.source_sha256 == hugo.sha256_bytes(b"\x89PNG one")
+
+    ja_png.write_bytes(b"\x89PNG two")
+    before = snapshot(root)
+    out = io.StringIO()
+    report = batch(root, StandIn(), dry_run=True, quiet=False, out=out)
+    assert snapshot(root) == before and "would copy changed resources" in out.getvalue()
+    tp = StandIn()
+    report = batch(root, tp)
+    assert tp.calls == [] and report.by_status("up-to-date")[0].resources == (
+        "content/en/post/c/a.png",)
+    assert en_png.read_bytes() == b"\x89PNG two"
+    assert hugo.load_lock(root).resource(en_png).source_sha256 == hugo.sha256_bytes(b"\x89PNG two")
+    settled = snapshot(root)
+    report = batch(root, StandIn())
+    assert snapshot(root) == settled and report.files[0].resources == ()
+
+    # A copy someone replaced (a localized screenshot) stays, even when the Japanese one changes.
+    en_png.write_bytes(b"\x89PNG english")
+    ja_png.write_bytes(b"\x89PNG three")
+    batch(root, StandIn())
+    assert en_png.read_bytes() == b"\x89PNG english"
+    # A copy that went missing is copied again.
+    en_png.unlink()
+    batch(root, StandIn())
+    assert en_png.read_bytes() == b"\x89PNG three"
+
+
+def test_resource_honyaku_did_not_copy_is_kept(tmp_path: Path) -> None:
+    root = bundle_site(tmp_path / "s")
+    en_png = root / "content/en/post/c/a.png"
+    en_png.parent.mkdir(parents=True)
+    en_png.write_bytes(b"\x89PNG hand-made")
+    report = batch(root, StandIn())
+    assert report.files[0].resources == () and en_png.read_bytes() == b"\x89PNG hand-made"
+    assert hugo.load_lock(root).resources == {}
+    (root / "content/ja/post/c/a.png").write_bytes(b"\x89PNG changed")
+    batch(root, StandIn())
+    assert en_png.read_bytes() == b"\x89PNG hand-made"

@@ -322,3 +322,32 @@ def test_broken_lock_is_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as info:
         hugo.load_lock(root)
     assert "\n" not in str(info.value)
+
+
+def test_lock_records_resources_and_reads_old_locks(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS)
+    bundle = root / "content/ja/post/x"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("![a](a.png) ![b](sub/b.png)")
+    (bundle / "a.png").write_bytes(b"A")
+    (bundle / "sub").mkdir()
+    (bundle / "sub/b.png").write_bytes(b"B")
+    site = hugo.detect_site(root)
+    target = hugo.english_path(bundle / "index.md", site)
+    text = "![a](a.png) ![b](sub/b.png)"
+    lock = hugo.load_lock(root)
+    hugo.copy_bundle_resources(bundle / "index.md", target, text, site, lock=lock)
+    lock = hugo.record_resources(lock, bundle / "index.md", target, text, site)
+    assert sorted(lock.resources) == ["content/en/post/x/a.png", "content/en/post/x/sub/b.png"]
+    hugo.save_lock(lock)
+    dumped = (root / "honyaku.lock").read_text()
+    assert dumped.count("[[resource]]") == 2 and hugo.load_lock(root) == lock
+    # The page no longer refers to b.png: its record goes.
+    lock = hugo.record_resources(lock, bundle / "index.md", target, "![a](a.png)", site)
+    assert list(lock.resources) == ["content/en/post/x/a.png"]
+    # A lock written before resources were recorded still loads.
+    (root / "honyaku.lock").write_text('format = 1\n\n[[file]]\ntarget = "content/en/a.md"\n'
+                                       'source = "content/ja/a.md"\nsource_sha256 = "x"\n'
+                                       'settings = "k"\noutput_sha256 = "y"\nhonyaku = "0"\n')
+    old = hugo.load_lock(root)
+    assert list(old.entries) == ["content/en/a.md"] and old.resources == {}
