@@ -67,6 +67,7 @@ AddSummaryOpt = Annotated[bool, typer.Option(help="Add a `summary` to posts that
 FillSourceOpt = Annotated[bool, typer.Option(help="Also write a Japanese summary into the source post's empty `summary` (the only time honyaku writes a source file).")]  # fmt: skip
 StrictOpt = Annotated[bool, typer.Option(help="Partly translated posts count as failures.")]
 ProseFencesOpt = Annotated[bool, typer.Option("--translate-prose-fences", help="Also translate unlabelled code fences that hold only Japanese prose.")]  # fmt: skip
+TaxonomiesOpt = Annotated[bool, typer.Option("--translate-taxonomies", help="Also translate tags and categories (they are URLs too: off by default).")]  # fmt: skip
 QuantOpt = Annotated[str | None, typer.Option(help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.")]  # fmt: skip
 
 
@@ -252,6 +253,7 @@ def translate(
     add_summary: AddSummaryOpt = False,
     fill_source_summary: FillSourceOpt = False,
     prose_fences: ProseFencesOpt = False,
+    translate_taxonomies: TaxonomiesOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite an English copy a person edited.")] = False,
@@ -273,6 +275,7 @@ def translate(
         quantization,
         fill_source_summary,
         prose_fences,
+        translate_taxonomies,
     )
 
     def go() -> None:
@@ -366,6 +369,7 @@ def batch(
     add_summary: AddSummaryOpt = False,
     fill_source_summary: FillSourceOpt = False,
     prose_fences: ProseFencesOpt = False,
+    translate_taxonomies: TaxonomiesOpt = False,
     strict: StrictOpt = False,
     quantization: QuantOpt = None,
     force: Annotated[
@@ -401,6 +405,7 @@ def batch(
         quantization,
         fill_source_summary,
         prose_fences,
+        translate_taxonomies,
     )
 
     def go() -> None:
@@ -435,6 +440,7 @@ class _Settings:
     quantization: str | None = None
     fill_source_summary: bool = False
     prose_fences: bool = False
+    translate_taxonomies: bool = False
 
     def options(self) -> Options:
         return Options(
@@ -442,6 +448,7 @@ class _Settings:
             add_summary=self.add_summary,
             source_summary=self.fill_source_summary,
             prose_fences=self.prose_fences,
+            translate_taxonomies=self.translate_taxonomies,
         )
 
 
@@ -471,7 +478,10 @@ def _batch(
         except Fail as exc:  # the model is missing: no other file can succeed either
             raise BatchAbort(str(exc)) from exc
 
-    key = f"{engine.identity}|summary={settings.summary.value}|add={settings.add_summary}"
+    key = (
+        f"{engine.identity}|summary={settings.summary.value}|add={settings.add_summary}"
+        f"|fences={settings.prose_fences}|taxonomies={settings.translate_taxonomies}"
+    )
     report = run_batch(
         targets,
         translate_post=one,
