@@ -10,24 +10,23 @@ detectors written here independently of the stage's filters (they are broader), 
 the stage lacks shows up as a non-zero rate. `first-2` is the unfiltered baseline: the first two
 non-heading sentences.
 
-Candidates come from `pipeline.api.summary_candidates` when it exists; otherwise from the
-FALLBACK builder below (markdown-it block walk + naive sentence split + fugashi lemmas).
+Candidates come from `pipeline.api.summary_candidates`, the same sentences (whole sentences,
+plain text, block kind, content-word lemmas, share of code) that `honyaku` itself summarizes.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-import tomllib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.api import Engine, HonyakuError, summary_candidates  # noqa: E402
+from pipeline.frontmatter import FrontMatterError, split_front_matter  # noqa: E402
 from pipeline.summary import Candidate, japanese_summary, rank_candidates  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "ja-posts"
@@ -36,36 +35,14 @@ FITTED = 90
 
 
 # --------------------------------------------------------------------------------------------
-# Front matter: a minimal reader (only the two string keys this script needs)
+# Posts: the author's summary and the summarizer's candidates, both from the pipeline itself
 
 
-def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    text = text.lstrip("\ufeff")
-    for fence, loader in (("---", _load_yaml), ("+++", tomllib.loads)):
-        if text.startswith(fence + "\n") or text.startswith(fence + "\r\n"):
-            end = re.search(rf"^{re.escape(fence)}\s*$", text[len(fence) + 1 :], re.M)
-            if end is None:
-                return {}, text
-            raw = text[len(fence) + 1 : len(fence) + 1 + end.start()]
-            body = text[len(fence) + 1 + end.end() :]
-            try:
-                return loader(raw), body
-            except Exception:  # a bad header only costs this post its author summary
-                return {}, body
-    if text.startswith("{"):
-        decoder = json.JSONDecoder()
-        try:
-            meta, end = decoder.raw_decode(text)
-            return meta, text[end:]
-        except ValueError:
-            return {}, text
-    return {}, text
-
-
-def _load_yaml(raw: str) -> dict[str, object]:
-    from ruamel.yaml import YAML
-
-    data = YAML(typ="safe").load(raw)
+def front_matter(text: str) -> dict[str, object]:
+    try:
+        data = split_front_matter(text)[0].data
+    except FrontMatterError:  # a bad header only costs this post its author summary
+        return {}
     return data if isinstance(data, dict) else {}
 
 
@@ -82,142 +59,12 @@ def author_summary(meta: dict[str, object]) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------
-# FALLBACK candidate builder, used until pipeline.api.summary_candidates exists.
-
-_SHORTCODE_CODE = re.compile(
-    r"\{\{[<%]\s*(highlight|mermaid|math|tweet)\b.*?\{\{[<%]\s*/\s*\1\s*[%>]\}\}", re.S
-)
-# Hugo shortcodes, and Zola's ({{ figure(...) }}, {% … %}) which one blog in the corpus uses.
-_SHORTCODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_URL = re.compile(r"https?://[\x21-\x7e]+")
-_SENT_END = re.compile(r"[。！？]+[」』）)]*|[!?]+(?=\s|$|[^\x00-\x7f])")
-
-
-def _inline_plain(children) -> tuple[str, list[bool]]:
-    """Plain text of an inline token, with a mask of characters that were code/URLs."""
-    out: list[str] = []
-    mask: list[bool] = []
-    for child in children or []:
-        if child.type == "text":
-            content = child.content
-            atoms = [False] * len(content)
-            for m in _URL.finditer(content):
-                atoms[m.start() : m.end()] = [True] * (m.end() - m.start())
-            out.append(content)
-            mask.extend(atoms)
-        elif child.type == "code_inline":
-            out.append(child.content)
-            mask.extend([True] * len(child.content))
-        elif child.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-            mask.append(False)
-    return "".join(out), mask
-
-
-def naive_split(text: str) -> list[str]:
-    """Pieces that concatenate back to `text`, cut after 。！？ (!? before space/Japanese) and
-    at line breaks."""
-    cuts = {m.end() for m in _SENT_END.finditer(text)}
-    cuts |= {m.end() for m in re.finditer("\n", text)}
-    bounds = [0, *sorted(c for c in cuts if 0 < c < len(text)), len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-
-
-def _split(
-    text: str, mask: list[bool], split: Callable[[str], list[str]]
-) -> list[tuple[str, float]]:
-    """Sentences of one block's plain text, each with its share of code/URL characters."""
-    pieces: list[tuple[str, float]] = []
-    start = 0
-    for piece in split(text):
-        end = start + len(piece)
-        visible = [mask[i] for i in range(start, end) if not text[i].isspace()]
-        start = end
-        if visible:
-            pieces.append((" ".join(piece.split()), sum(visible) / len(visible)))
-    return pieces
-
-
-def naive_lemmas(sentence: str, tagger) -> tuple[str, ...]:
-    lemmas = []
-    for word in tagger(sentence):
-        f = word.feature
-        if f.pos1 in ("名詞", "動詞", "形容詞") and f.pos2 not in ("数詞", "非自立可能"):
-            lemmas.append(f.lemma or word.surface)
-    return tuple(lemmas)
-
-
-def fallback_candidates(
-    text: str,
-    split: Callable[[str], list[str]],
-    lemmas: Callable[[str], tuple[str, ...]],
-) -> list[Candidate]:
-    from markdown_it import MarkdownIt
-
-    _, body = split_front_matter(text)
-    body = _SHORTCODE.sub("", _SHORTCODE_CODE.sub("", body))
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    context: list[str] = []
-    cands: list[Candidate] = []
-    opens = {
-        "heading_open": "heading",
-        "blockquote_open": "quote",
-        "bullet_list_open": "list",
-        "ordered_list_open": "list",
-        "table_open": "table",
-    }
-    for tok in tokens:
-        if tok.type in opens:
-            context.append(opens[tok.type])
-        elif tok.type.replace("_close", "_open") in opens and tok.nesting == -1:
-            context.pop()
-        elif tok.type == "inline":
-            block = context[-1] if context else "paragraph"
-            plain, mask = _inline_plain(tok.children)
-            for sentence, share in _split(plain, mask, split):
-                cands.append(
-                    Candidate(
-                        index=len(cands),
-                        ja=sentence,
-                        block=block,  # type: ignore[arg-type]
-                        lemmas=lemmas(sentence),
-                        code_share=share,
-                    )
-                )
-    return cands
-
-
-def candidate_builder() -> tuple[Callable[[str], list[Candidate]], str]:
+def candidates(text: str, engine: Engine) -> list[Candidate] | None:
+    """The summarizer's view of the post, exactly as `honyaku` builds it; None if unreadable."""
     try:
-        from pipeline.api import summary_candidates  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
-        return summary_candidates, "pipeline.api.summary_candidates"
-    try:  # the tokenizer stage, when it is there: its sentence splitter and lemmas
-        from pipeline import segment
-
-        tagger = segment.make_tagger()
-        split = segment.split_sentences
-
-        def lemmas(sentence: str) -> tuple[str, ...]:
-            return segment.content_lemmas(segment.analyze(sentence, tagger))
-
-        source = "fallback block walk (bench/summary_eval.py) + pipeline.segment"
-    except ImportError:
-        import fugashi
-
-        tagger = fugashi.Tagger()
-        split = naive_split
-
-        def lemmas(sentence: str) -> tuple[str, ...]:
-            return naive_lemmas(sentence, tagger)
-
-        source = (
-            "fallback block walk + naive split on 。！？ and line breaks (bench/summary_eval.py)"
-        )
-    return (lambda text: fallback_candidates(text, split, lemmas)), source
+        return summary_candidates(text, engine)
+    except HonyakuError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,22 +143,27 @@ def main(argv: list[str]) -> int:
     if not corpus.is_dir():
         print(f"corpus not found: {corpus}", file=sys.stderr)
         return 2
-    build, source = candidate_builder()
+    engine = Engine(translator=None)  # one tagger for every post; nothing is translated
     tagger = fugashi.Tagger()
     posts = []
+    unreadable = 0
     for path in sorted(corpus.rglob("*.md")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        meta, _ = split_front_matter(text)
-        posts.append(Post(path, author_summary(meta), build(text)))
+        cands = candidates(text, engine)
+        if cands is None:
+            unreadable += 1
+            continue
+        posts.append(Post(path, author_summary(front_matter(text)), cands))
     methods = ["lead", "rank", "first-2"]
     with_ref = [p for p in posts if p.reference and p.cands]
     no_prose = sum(1 for p in posts if p.reference and not p.cands)
 
     print(
         f"Corpus: {corpus} — {len(posts)} posts; {len(with_ref)} with an author summary and "
-        f"prose (+{no_prose} with a summary but no Markdown prose, e.g. an HTML body)."
+        f"prose (+{no_prose} with a summary but no Markdown prose, e.g. an HTML body"
+        f"{f'; {unreadable} unreadable posts left out' if unreadable else ''})."
     )
-    print(f"Candidates from: {source}.\n")
+    print("Candidates from: pipeline.api.summary_candidates.\n")
     print(
         "| method | bigram F1 top-1 | bigram F1 top-2 | bigram F1 fitted | ROUGE-1 F top-1 "
         "| ROUGE-1 F top-2 | ROUGE-1 F fitted | posts without pick |"
