@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from pipeline import chars
 from pipeline.frontmatter import FrontMatter, split_front_matter
 from pipeline.inline import CLOSE, OPEN, SOLO, Found, scan_atoms
 from pipeline.shortcodes import Shortcode, lex_shortcodes, pair_shortcodes
@@ -297,7 +298,6 @@ def _verbatim_block(token: Token, ctx: _Context) -> None:
 
 
 _CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
-_JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _prose_fence(token: Token) -> bool:
@@ -306,7 +306,7 @@ def _prose_fence(token: Token) -> bool:
         return False
     lines = [line for line in token.content.split("\n") if line.strip()]
     return bool(lines) and all(
-        len(_JAPANESE_CHAR.findall(line)) >= 0.3 * len("".join(line.split())) and not _CODE_LIKE.search(line)
+        len(chars.JAPANESE_LETTER.findall(line)) >= 0.3 * len("".join(line.split())) and not _CODE_LIKE.search(line)
         for line in lines
     )
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from pipeline import chars
+
 # Roles decide English spacing: an opening atom hugs the text after it, a closing atom the text
 # before it, a solo atom stands between words.
 OPEN, CLOSE, SOLO = "open", "close", "solo"
@@ -45,7 +47,6 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MATH_CHARS = re.compile(r"[A-Za-z0-9\\^_=+\-*/(){}\[\]<>|,.]")
-_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 def scan_atoms(
@@ -271,7 +272,7 @@ def _scan_math(text: str, taken: _Taken) -> None:
             inner
             and not inner[-1].isspace()
             and not (end < len(text) and text[end].isdigit())
-            and not _JAPANESE.search(inner)
+            and not chars.has_japanese(inner)
             and _MATH_CHARS.search(inner)
             and taken.add(Found(start, end, "math"))
         ):

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline import chars
+
 DEFAULT_CLAUSE_BUDGET = 128
 
 # ---------------------------------------------------------------------------------------------
@@ -145,16 +147,7 @@ def _is_emoji(c: str) -> bool:
 
 
 def _is_kana_or_kanji(c: str) -> bool:
-    return bool(_KANA_KANJI_RE.match(c))
-
-
-_KANA_KANJI_RE = re.compile(
-    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶ]"
-)
-_JAPANESE_RE = re.compile(
-    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-    "\u3001-\u303f\uff01-\uff65\U00020000-\U0002fa1f]"
-)
+    return bool(chars.JAPANESE_LETTER.match(c))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +156,7 @@ _JAPANESE_RE = re.compile(
 
 def has_japanese(text: str) -> bool:
     """True when ``text`` holds kana, kanji, half-width katakana or Japanese/full-width punctuation."""
-    return _JAPANESE_RE.search(text) is not None
+    return chars.has_japanese(text)
 
 
 def needs_translation(sentence: str) -> bool:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pipeline import chars
+
 Block = Literal["heading", "paragraph", "list", "quote", "table", "caption"]
 ExtractiveMethod = Literal["lead", "rank"]
 Method = Literal["lead", "rank", "model", "off"]
@@ -206,9 +208,6 @@ def rank_candidates(cands: Sequence[Candidate], *, method: ExtractiveMethod) -> 
 # --------------------------------------------------------------------------------------------
 # English clean-up
 
-_JAPANESE = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"
-)
 _JA_PUNCT = str.maketrans(
     {
         "、": ", ",
@@ -260,12 +259,17 @@ _REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
 _LEADING_JUNK = re.compile(r"^[\s,.;:!?)\]\-–—]+")
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def clean_english(text: str) -> str:
     """Plain text: no Markdown, HTML, shortcodes, URLs or placeholders; whitespace normalised."""
     text = unicodedata.normalize("NFKC", text).translate(_JA_PUNCT)
     text = _SHORTCODE.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     text = _AUTOLINK.sub(" ", text)
+    # An unclosed `<a` left by a model must not start a tag where the theme renders the summary.
+    text = _TAG_START.sub("", text)
     text = _IMAGE.sub(" ", text)
     text = _LINK.sub(r"\1", text)
     text = _URL.sub(" ", text)
@@ -287,7 +291,7 @@ def clean_english(text: str) -> str:
 
 
 def has_japanese(text: str) -> bool:
-    return _JAPANESE.search(text) is not None
+    return chars.has_japanese_letters(text)
 
 
 _ABBREVIATIONS = (

@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from pipeline import chars
+
 ATOM_BASE = 0xE000
 ATOM_LIMIT = 0xF8FF - ATOM_BASE
 _SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
@@ -292,17 +294,7 @@ _JA_PUNCT = {
 
 
 def has_japanese(text: str) -> bool:
-    return any(_japanese_char(c) for c in text)
-
-
-def _japanese_char(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3040 <= code <= 0x30FF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xFF66 <= code <= 0xFF9F
-    )
+    return chars.has_japanese_letters(text)
 
 
 def _finish(prep: _Prepared, decoded: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ー]+")
+from pipeline import chars
+
 _SYLLABLES = ("ka", "ri", "to", "me", "su", "na", "lo", "vi", "de", "po", "ra", "ne")
 _PUNCT = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "（": "(", "）": ")",
                         "！": "!", "？": "?", "：": ":", "・": ",", "\u3000": " "})  # fmt: skip
@@ -39,7 +40,7 @@ class PseudoBackend:
         return True
 
     def _mark(self, sentence: str) -> str:
-        words = _JAPANESE_RUN.sub(lambda m: f" {_word(m.group())} ", sentence)
+        words = chars.JAPANESE_LETTERS_RUN.sub(lambda m: f" {_word(m.group())} ", sentence)
         words = re.sub(r" {2,}", " ", words.translate(_PUNCT)).strip()
         words = re.sub(r" ([,.!?:)])", r"\1", words)
         return f"‹{words}›"

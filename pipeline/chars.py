@@ -1,0 +1,27 @@
+"""Character classes every stage agrees on (a shared vocabulary, not a stage)."""
+
+from __future__ import annotations
+
+import re
+
+# Kana, kanji (with the compatibility and extension-B blocks), half-width katakana, 々〆ヵヶ.
+LETTERS = (
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0002fa1f々〆ヵヶ"
+)
+# Japanese and full-width punctuation: 、。「」（）！？ and the like.
+PUNCTUATION = "\u3001-\u303f\uff01-\uff65"
+
+JAPANESE_LETTER = re.compile(f"[{LETTERS}]")
+JAPANESE_LETTERS_RUN = re.compile(f"[{LETTERS}ー]+")
+JAPANESE = re.compile(f"[{LETTERS}{PUNCTUATION}]")
+
+
+def has_japanese_letters(text: str) -> bool:
+    """Kana or kanji: text that is Japanese, not English with a stray `。`."""
+    return JAPANESE_LETTER.search(text) is not None
+
+
+def has_japanese(text: str) -> bool:
+    """Kana, kanji or Japanese punctuation: worth sending to the translator."""
+    return JAPANESE.search(text) is not None
