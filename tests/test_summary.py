@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -392,15 +390,20 @@ def test_uncached_hub_model_offline_is_a_clear_error(tmp_path: Path, monkeypatch
 
 
 def _corpus_candidates():
+    """Every corpus post as the orchestrator hands it to the summarizer."""
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
-    path = Path(__file__).resolve().parents[1] / "bench" / "summary_eval.py"
-    spec = importlib.util.spec_from_file_location("summary_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["summary_eval"] = module  # dataclasses look their module up while executing
-    spec.loader.exec_module(module)
-    build, _ = module.candidate_builder()
-    return {p.name: build(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.rglob("*.md"))}
+    from pipeline.api import Engine, HonyakuError, summary_candidates
+
+    engine = Engine(translator=None)  # one tagger for all posts; nothing is translated
+    posts = {}
+    for path in sorted(CORPUS.rglob("*.md")):
+        try:
+            posts[path.name] = summary_candidates(path.read_bytes().decode("utf-8"), engine)
+        except HonyakuError:
+            continue
+    assert posts, "the corpus exists but no post could be read"
+    return posts
 
 
 def stand_in(sentences: list[str]) -> list[str]:
