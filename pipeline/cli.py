@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -495,27 +496,38 @@ def _batch(
         source_lang=source_lang,
         layout=layout,  # type: ignore[arg-type]
         version=__version__,
-        front_matter_urls=_front_matter_urls,
+        front_matter_urls=_url_editor(),
         fill_source_summary=_source_summary if settings.fill_source_summary else None,
     )
     return report.exit_code
 
 
-def _front_matter_urls(text: str, prefix: str) -> str:
-    """`url` gets the English prefix (else the English page would replace the Japanese one)."""
-    from pipeline.frontmatter import splice, split_front_matter
+def _url_editor() -> Callable[[str, str], str]:
+    """`url` gets the English prefix (else the English page would replace the Japanese one);
+    `aliases` too, but only for Hugo before 0.155, where they were not yet per language (the
+    Hugo on PATH is asked once, and only when a post has aliases)."""
+    from pipeline.frontmatter import prefix_urls, splice, split_front_matter
+    from pipeline.site import alias_needs_prefix, hugo_version
 
-    front, body = split_front_matter(text)
-    if front.kind is None:
-        return text
-    from pipeline.frontmatter import prefix_urls
+    known: dict[str, bool] = {}
 
-    edits = {
-        path: value for path, value in prefix_urls(front, prefix).items() if path[0] != "aliases"
-    }
-    if not edits:
-        return text
-    return front.prefix + splice(front, edits) + body
+    def aliases_too() -> bool:
+        if "aliases" not in known:
+            known["aliases"] = alias_needs_prefix(hugo_version())
+        return known["aliases"]
+
+    def edit(text: str, prefix: str) -> str:
+        front, body = split_front_matter(text)
+        if front.kind is None:
+            return text
+        edits = prefix_urls(front, prefix)
+        if any(str(path[0]).lower() == "aliases" for path in edits) and not aliases_too():
+            edits = {p: v for p, v in edits.items() if str(p[0]).lower() != "aliases"}
+        if not edits:
+            return text
+        return front.prefix + splice(front, edits) + body
+
+    return edit
 
 
 def _source_summary(text: str, summary: str) -> str | None:
