@@ -12,15 +12,7 @@ import pytest
 
 from pipeline import site as hugo
 from pipeline.batch import BatchAbort, SimplePostReport, run_batch
-
-CONFIG = """defaultContentLanguage = "ja"
-[languages.ja]
-contentDir = "content/ja"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
-"""
+from tests.hugo_sites import BILINGUAL_DIRS
 
 POSTS = {
     "content/ja/post/a.md": '---\ntitle: "一つ目"\n---\n\n最初の記事です。\n',
@@ -54,7 +46,7 @@ class StandIn:
 
 def make_site(root: Path, posts: dict[str, str] = POSTS) -> Path:
     root.mkdir(parents=True)
-    (root / "hugo.toml").write_text(CONFIG, encoding="utf-8")
+    (root / "hugo.toml").write_text(BILINGUAL_DIRS, encoding="utf-8")
     for rel, text in posts.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")

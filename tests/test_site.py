@@ -13,15 +13,7 @@ import pytest
 
 from pipeline import site as hugo
 from pipeline.site import SiteError
-
-BILINGUAL_DIRS = """defaultContentLanguage = "ja"
-[languages.ja]
-contentDir = "content/ja"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
-"""
+from tests.hugo_sites import BILINGUAL_DIRS
 
 FILENAME_MODE = """DefaultContentLanguage = "ja"
 [Languages.ja]

@@ -18,15 +18,7 @@ from pipeline import site as hugo
 from pipeline.batch import SimplePostReport, run_batch
 from pipeline.cli import app
 from pipeline.frontmatter import split_front_matter
-
-CONFIG = """defaultContentLanguage = "ja"
-[languages.ja]
-contentDir = "content/ja"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
-"""
+from tests.hugo_sites import BILINGUAL_DIRS
 
 BODY = ("Hugoのサイトを二か国語にする方法をまとめます。\n\n"
         "翻訳はローカルのモデルで行うので、費用はかかりません。\n\n"
@@ -51,7 +43,7 @@ FILLED = {"yaml.md", "yaml-null.md", "toml.md", "json.md", "crlf/index.md"}
 
 def make_site(root: Path) -> Path:
     (root / "content/ja/post").mkdir(parents=True)
-    (root / "hugo.toml").write_text(CONFIG, encoding="utf-8")
+    (root / "hugo.toml").write_text(BILINGUAL_DIRS, encoding="utf-8")
     for rel, data in POSTS.items():
         path = root / "content/ja/post" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
