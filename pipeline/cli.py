@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -261,23 +261,7 @@ def translate(
 ) -> None:
     """Translate one post into the site's English location, -o PATH, or --stdout."""
 
-    settings = _Settings(
-        backend,
-        model,
-        device,
-        beams,
-        no_cache,
-        glossary,
-        summary,
-        summary_model,
-        add_summary,
-        strict,
-        force,
-        quantization,
-        fill_source_summary,
-        prose_fences,
-        translate_taxonomies,
-    )
+    settings = _Settings.of(locals())
 
     def go() -> None:
         if output is None and not stdout:
@@ -391,23 +375,7 @@ def batch(
 ) -> None:
     """Translate every Japanese post under the given folders: incremental, with a report."""
 
-    settings = _Settings(
-        backend,
-        model,
-        device,
-        beams,
-        no_cache,
-        glossary,
-        summary,
-        summary_model,
-        add_summary,
-        strict,
-        force,
-        quantization,
-        fill_source_summary,
-        prose_fences,
-        translate_taxonomies,
-    )
+    settings = _Settings.of(locals())
 
     def go() -> None:
         code = _batch(
@@ -442,6 +410,11 @@ class _Settings:
     fill_source_summary: bool = False
     prose_fences: bool = False
     translate_taxonomies: bool = False
+
+    @classmethod
+    def of(cls, arguments: dict[str, Any]) -> _Settings:
+        """From a command's arguments (the field names are the option names)."""
+        return cls(**{f.name: arguments[f.name] for f in fields(cls)})
 
     def options(self) -> Options:
         return Options(
