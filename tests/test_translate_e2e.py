@@ -129,3 +129,30 @@ def test_a_sentence_over_the_model_limit_is_split_and_every_piece_translated(
     for _, english in LONG_SENTENCE_CLAUSES:
         assert english.rstrip(".,") in out, (english, out)
     assert backend.rejected_too_long == 0  # nothing was sent over the limit, nothing cut
+
+
+def test_models_convert_then_translate_with_ctranslate2(
+    site: Path, marian_model_dir: Path, model_calls: list[list[str]]
+) -> None:
+    runner = CliRunner()
+    converted = runner.invoke(app, ["models", "convert", str(marian_model_dir)])
+    assert converted.exit_code == 0, converted.output
+    folder = Path(converted.stdout.strip().splitlines()[-1])
+    assert (folder / "model.bin").is_file()
+    again = runner.invoke(app, ["models", "convert", str(marian_model_dir)])
+    assert Path(again.stdout.strip().splitlines()[-1]) == folder  # cached, not converted twice
+    result = runner.invoke(
+        app,
+        ["translate", str(site / POST), "--backend", "ctranslate2", "--model", str(marian_model_dir),
+         "--stdout", "--summary", "off"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert 'title: "SageMaker Overview"' in result.stdout
+    assert "# About the SageMaker updates" in result.stdout
+    assert model_calls == []  # the transformers backend was never used
+
+
+def test_models_convert_refuses_a_missing_model(site: Path) -> None:
+    result = CliRunner().invoke(app, ["models", "convert", "/nonexistent/model"])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
