@@ -71,6 +71,22 @@ def _output_tokens(model: Path, texts: list[str]) -> int:
     return sum(len(sp.encode(t)) + 1 for t in texts)  # +1: the end-of-sentence step
 
 
+def _length_ratios(model: Path, sources: list[str], outputs: list[str]) -> list[float]:
+    """Output pieces / source pieces per unit: ~1 for this copy model when decoding stops on its
+    own, far above 1 when it runs to a length cap, far below when it stops early."""
+    import sentencepiece
+
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(model / "source.spm"))
+    return [len(sp.encode(o)) / max(1, len(sp.encode(s))) for s, o in zip(sources, outputs,
+                                                                             strict=True)]
+
+
+def _median(values: list[float]) -> float:
+    import statistics
+
+    return statistics.median(values) if values else float("nan")
+
+
 def _run_naive(model: Path, paragraphs: list[list[str]], device: str) -> tuple[list[str], float]:
     import torch
     from transformers import MarianMTModel, MarianTokenizer
@@ -179,6 +195,9 @@ def pipeline_child(config: str, model: Path, posts: list[Path], device: str) -> 
         "output_tokens": _output_tokens(model, outputs),
         "output_chars": sum(len(o) for o in outputs),
         "empty_outputs": 0,
+        "length_ratios": _length_ratios(
+            model, [p.read_text(encoding="utf-8") for p in posts], outputs
+        ),
     }
     if config == "d":
         edited = work / "edited"
@@ -202,6 +221,7 @@ def pipeline_child(config: str, model: Path, posts: list[Path], device: str) -> 
 
 def child(config: str, model: Path, paragraphs: list[list[str]], device: str) -> dict:
     sentences = [s for p in paragraphs for s in p]
+    sources = ["".join(p) for p in paragraphs] if config == "a" else sentences
     load_started = time.perf_counter()
     if config == "a":
         outputs, seconds = _run_naive(model, paragraphs, device)
@@ -221,6 +241,7 @@ def child(config: str, model: Path, paragraphs: list[list[str]], device: str) ->
         "output_tokens": _output_tokens(model, outputs),
         "output_chars": sum(len(o) for o in outputs),
         "empty_outputs": sum(1 for o in outputs if not o.strip()),
+        "length_ratios": _length_ratios(model, sources, outputs),
         "peak_rss_mb": _peak_rss_mb(),
         "torch_loaded": "torch" in sys.modules,
     }
@@ -277,10 +298,15 @@ def report(results: dict[str, dict], device: str) -> None:
               f"{d['warm_seconds'] / d['seconds']:.1%} of the cold {d['seconds']:.1f}s "
               f"(target <= 3%); {d['warm_model_calls']} model call(s), "
               f"{d['warm_sentences_translated']} sentence(s) sent to the model")
-    print("\noutput lengths (target-side tokens of everything the model returned):")
+    print("\noutput lengths (pieces of everything returned; output/input per unit: paragraph "
+          "for a, sentence for b/c, whole post for pb/pc/d):")
     for name, r in results.items():
+        ratios = r.get("length_ratios", [])
+        within = sum(1 for x in ratios if 0.7 <= x <= 1.3)
         print(f"  {name:3} {r['output_tokens']:7d} tokens, {r['output_chars']:7d} chars, "
-              f"{r['empty_outputs']} empty of {r['units']} outputs")
+              f"{r['empty_outputs']} empty of {r['units']} outputs; output/input median "
+              f"{_median(ratios):.2f} (min {min(ratios, default=0):.2f}, max "
+              f"{max(ratios, default=0):.2f}), {within}/{len(ratios)} within +-30%")
     print("\n" + TARGETS)
 
 
