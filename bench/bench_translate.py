@@ -109,7 +109,9 @@ def _backend(config: str, model: Path, device: str):
     from pipeline.backends.base import DecodingConfig
 
     beams = 6 if config.endswith("6") else DecodingConfig().num_beams
-    batch = 8192 if device == "cuda" else DecodingConfig().batch_tokens
+    batch = int(os.environ.get("BENCH_BATCH_TOKENS", 0)) or (
+        8192 if device == "cuda" else DecodingConfig().batch_tokens
+    )
     decoding = DecodingConfig(num_beams=beams, batch_tokens=batch)
     if config.startswith("b"):
         from pipeline.backends.transformers_backend import TransformersBackend
@@ -316,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, help="how many sentences (overrides --quick)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated subset")
+    parser.add_argument("--batch-tokens", type=int,
+                        help="backends' token budget per batch (default: DecodingConfig's)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
@@ -339,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"building/loading the benchmark model (cached in {benchmodel.CACHE}) ...", flush=True)
     model = benchmodel.bench_model()
     env = {**os.environ, "HONYAKU_CACHE_DIR": str(benchmodel.CACHE / "honyaku")}
+    if args.batch_tokens:
+        env["BENCH_BATCH_TOKENS"] = str(args.batch_tokens)
     sentences = [s for p in paragraphs for s in p]
     print(f"text: {len(posts)} posts, {len(sentences)} sentences in {len(paragraphs)} "
           f"paragraphs from {benchmodel.source_files()[0].parent.parent}; device {args.device}"
