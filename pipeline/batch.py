@@ -29,12 +29,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Protocol
 
+from pipeline import chars
 from pipeline import site as hugo
 from pipeline.site import Layout, Lock, Site, SiteError
 
 OPT_OUT_KEY = "notranslate"
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 class PostReport(Protocol):
@@ -291,7 +291,7 @@ def is_japanese(text: str) -> bool:
     prose = re.sub(r"<!--.*?-->", "", prose, flags=re.S)
     titles = " ".join(_TITLE.findall(front))
     # The source language is Japanese, so kanji count too (a title like "SageMaker概要").
-    return bool(_JAPANESE.search(prose) or _JAPANESE.search(titles))
+    return chars.has_japanese_letters(prose) or chars.has_japanese_letters(titles)
 
 
 def _rel(path: Path, site: Site) -> str:
