@@ -77,8 +77,9 @@ def _length_ratios(model: Path, sources: list[str], outputs: list[str]) -> list[
     import sentencepiece
 
     sp = sentencepiece.SentencePieceProcessor(model_file=str(model / "source.spm"))
-    return [len(sp.encode(o)) / max(1, len(sp.encode(s))) for s, o in zip(sources, outputs,
-                                                                             strict=True)]
+    return [
+        len(sp.encode(o)) / max(1, len(sp.encode(s))) for s, o in zip(sources, outputs, strict=True)
+    ]
 
 
 def _median(values: list[float]) -> float:
@@ -98,8 +99,9 @@ def _run_naive(model: Path, paragraphs: list[list[str]], device: str) -> tuple[l
     started = time.perf_counter()
     with torch.inference_mode():
         for sentences in paragraphs:
-            enc = tokenizer(["".join(sentences)], return_tensors="pt", truncation=True,
-                            max_length=512).to(device)
+            enc = tokenizer(
+                ["".join(sentences)], return_tensors="pt", truncation=True, max_length=512
+            ).to(device)
             generated = net.generate(**enc)  # the model's defaults: beam 6, max_length 512
             outputs.append(tokenizer.decode(generated[0], skip_special_tokens=True))
     return outputs, time.perf_counter() - started
@@ -252,7 +254,10 @@ def child(config: str, model: Path, paragraphs: list[list[str]], device: str) ->
 def _spawn(args: list[str], env: dict[str, str]) -> dict:
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"child {args} failed:\n{done.stderr[-3000:]}")
@@ -266,13 +271,17 @@ def _ratio(value: float, base: float) -> str:
 def report(results: dict[str, dict], device: str) -> None:
     base = results.get("a")
     base_rate = base["sentences"] / base["seconds"] if base else 0.0
-    print(f"\n{'config':6} {'sent/s':>8} {'tok/s':>8} {'vs (a)':>7} {'peak MB':>8} "
-          f"{'out tok':>8} {'secs':>7}  description")
+    print(
+        f"\n{'config':6} {'sent/s':>8} {'tok/s':>8} {'vs (a)':>7} {'peak MB':>8} "
+        f"{'out tok':>8} {'secs':>7}  description"
+    )
     for name, r in results.items():
         rate = r["sentences"] / r["seconds"]
-        print(f"{name:6} {rate:8.2f} {r['output_tokens'] / r['seconds']:8.1f} "
-              f"{_ratio(rate, base_rate):>7} {r['peak_rss_mb']:8.0f} {r['output_tokens']:8d} "
-              f"{r['seconds']:7.1f}  {DESCRIPTIONS.get(name, name)}")
+        print(
+            f"{name:6} {rate:8.2f} {r['output_tokens'] / r['seconds']:8.1f} "
+            f"{_ratio(rate, base_rate):>7} {r['peak_rss_mb']:8.0f} {r['output_tokens']:8d} "
+            f"{r['seconds']:7.1f}  {DESCRIPTIONS.get(name, name)}"
+        )
     rates = {n: r["sentences"] / r["seconds"] for n, r in results.items()}
     print()
     if "b" in rates and "a" in rates:
@@ -288,27 +297,35 @@ def report(results: dict[str, dict], device: str) -> None:
     if "pc" in results:
         pc = results["pc"]
         outside = (pc["seconds"] - pc["model_seconds"]) / pc["seconds"]
-        print(f"time outside the model in (pc) = {outside:.1%} of {pc['seconds']:.1f}s "
-              "(parse, segment, checks, summary, render, write; target <= 5%)")
+        print(
+            f"time outside the model in (pc) = {outside:.1%} of {pc['seconds']:.1f}s "
+            "(parse, segment, checks, summary, render, write; target <= 5%)"
+        )
     for name in ("pb", "pc"):
         if name in results:
             r = results[name]
             print(f"({name}): {r['sentences']} pipeline sentences, {r['kept']} kept untranslated")
     if "d" in results:
         d = results["d"]
-        print(f"(d) warm re-run after one edited sentence: {d['warm_seconds']:.2f}s = "
-              f"{d['warm_seconds'] / d['seconds']:.1%} of the cold {d['seconds']:.1f}s "
-              f"(target <= 3%); {d['warm_model_calls']} model call(s), "
-              f"{d['warm_sentences_translated']} sentence(s) sent to the model")
-    print("\noutput lengths (pieces of everything returned; output/input per unit: paragraph "
-          "for a, sentence for b/c, whole post for pb/pc/d):")
+        print(
+            f"(d) warm re-run after one edited sentence: {d['warm_seconds']:.2f}s = "
+            f"{d['warm_seconds'] / d['seconds']:.1%} of the cold {d['seconds']:.1f}s "
+            f"(target <= 3%); {d['warm_model_calls']} model call(s), "
+            f"{d['warm_sentences_translated']} sentence(s) sent to the model"
+        )
+    print(
+        "\noutput lengths (pieces of everything returned; output/input per unit: paragraph "
+        "for a, sentence for b/c, whole post for pb/pc/d):"
+    )
     for name, r in results.items():
         ratios = r.get("length_ratios", [])
         within = sum(1 for x in ratios if 0.7 <= x <= 1.3)
-        print(f"  {name:3} {r['output_tokens']:7d} tokens, {r['output_chars']:7d} chars, "
-              f"{r['empty_outputs']} empty of {r['units']} outputs; output/input median "
-              f"{_median(ratios):.2f} (min {min(ratios, default=0):.2f}, max "
-              f"{max(ratios, default=0):.2f}), {within}/{len(ratios)} within +-30%")
+        print(
+            f"  {name:3} {r['output_tokens']:7d} tokens, {r['output_chars']:7d} chars, "
+            f"{r['empty_outputs']} empty of {r['units']} outputs; output/input median "
+            f"{_median(ratios):.2f} (min {min(ratios, default=0):.2f}, max "
+            f"{max(ratios, default=0):.2f}), {within}/{len(ratios)} within +-30%"
+        )
     print("\n" + TARGETS)
 
 
@@ -318,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, help="how many sentences (overrides --quick)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated subset")
-    parser.add_argument("--batch-tokens", type=int,
-                        help="backends' token budget per batch (default: DecodingConfig's)")
+    parser.add_argument(
+        "--batch-tokens",
+        type=int,
+        help="backends' token budget per batch (default: DecodingConfig's)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
@@ -346,17 +366,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch_tokens:
         env["BENCH_BATCH_TOKENS"] = str(args.batch_tokens)
     sentences = [s for p in paragraphs for s in p]
-    print(f"text: {len(posts)} posts, {len(sentences)} sentences in {len(paragraphs)} "
-          f"paragraphs from {benchmodel.source_files()[0].parent.parent}; device {args.device}"
-          f"{' (' + _gpu_name() + ')' if args.device == 'cuda' else ''}; cores {os.cpu_count()}")
+    print(
+        f"text: {len(posts)} posts, {len(sentences)} sentences in {len(paragraphs)} "
+        f"paragraphs from {benchmodel.source_files()[0].parent.parent}; device {args.device}"
+        f"{' (' + _gpu_name() + ')' if args.device == 'cuda' else ''}; cores {os.cpu_count()}"
+    )
     configs = [c for c in args.configs.split(",") if c]
     if any(c.startswith("c") for c in configs):
         quantization = "float16" if args.device == "cuda" else "int8"
         # Conversion is ahead-of-time work (`honyaku models convert`), not part of the timing.
         subprocess.run(
-            [sys.executable, "-c", "import sys; from pipeline.convert import convert_model; "
-             f"print(convert_model(sys.argv[1], {quantization!r}))", str(model)],
-            env={**env, "PYTHONPATH": str(BENCH.parent)}, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pipeline.convert import convert_model; "
+                f"print(convert_model(sys.argv[1], {quantization!r}))",
+                str(model),
+            ],
+            env={**env, "PYTHONPATH": str(BENCH.parent)},
+            check=True,
+            capture_output=True,
         )
     results: dict[str, dict] = {}
     common = ["--model", str(model), "--device", args.device, "--sentences", str(count)]
@@ -373,7 +402,9 @@ def _gpu_name() -> str:
     try:
         return subprocess.run(
             ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
     except OSError:
         return "unknown GPU"

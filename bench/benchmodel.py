@@ -393,8 +393,11 @@ def build_model(settings: CopySettings | None = None, *, log=None) -> Path:
         model, tokenizer = _new_model(work, paragraphs, settings)
     model.config.dropout = model.config.attention_dropout = model.config.activation_dropout = 0.0
     pad, used = model.config.pad_token_id, _used_ids(tokenizer)
-    pieces = [ids[:-1] for s in (s for p in paragraphs for s in p)
-              if len(ids := tokenizer(s)["input_ids"]) >= 5]
+    pieces = [
+        ids[:-1]
+        for s in (s for p in paragraphs for s in p)
+        if len(ids := tokenizer(s)["input_ids"]) >= 5
+    ]
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (done + s + 1) / settings.warmup)
@@ -460,5 +463,7 @@ if __name__ == "__main__":
     lengths = length_check(model_folder, held_out_sentences())
     ratios = [out / src for src, out in lengths]
     within = sum(1 for r in ratios if 0.7 <= r <= 1.3)
-    print(f"held-out greedy (transformers): median output/input {statistics.median(ratios):.2f}, "
-          f"{within}/{len(ratios)} within +-30%")
+    print(
+        f"held-out greedy (transformers): median output/input {statistics.median(ratios):.2f}, "
+        f"{within}/{len(ratios)} within +-30%"
+    )

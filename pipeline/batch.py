@@ -36,7 +36,6 @@ from pipeline.site import Layout, Lock, Site, SiteError
 OPT_OUT_KEY = "notranslate"
 
 
-
 class PostReport(Protocol):
     """What the orchestrator reports for one post (the batch only reads these)."""
 
@@ -111,8 +110,10 @@ class BatchReport:
             "exit_code": self.exit_code,
             "error": self.error,
             "dry_run": self.dry_run,
-            "counts": {s: len(self.by_status(s)) for s in
-                       ("translated", "partial", "up-to-date", "skipped", "failed", "planned")},
+            "counts": {
+                s: len(self.by_status(s))
+                for s in ("translated", "partial", "up-to-date", "skipped", "failed", "planned")
+            },
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
         }
@@ -122,11 +123,17 @@ class BatchReport:
         if self.error:
             return [f"error: {self.error}"]
         lines = []
-        labels = [("translated", "translated"), ("partial", "partly translated"),
-                  ("up-to-date", "up to date"), ("planned", "would translate"),
-                  ("skipped", "skipped"), ("failed", "failed")]
-        counts = ", ".join(f"{len(self.by_status(s))} {label}" for s, label in labels
-                           if self.by_status(s))
+        labels = [
+            ("translated", "translated"),
+            ("partial", "partly translated"),
+            ("up-to-date", "up to date"),
+            ("planned", "would translate"),
+            ("skipped", "skipped"),
+            ("failed", "failed"),
+        ]
+        counts = ", ".join(
+            f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)
+        )
         lines.append(f"honyaku batch: {counts or 'no posts found'}")
         for f in self.by_status("planned"):
             lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
@@ -210,9 +217,14 @@ class RichProgress:
         self.sentences = 0
         self.started = 0.0
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TextColumn("{task.fields[sentences]} sentences, {task.fields[rate]} sentences/s"),
-            TimeRemainingColumn(), console=Console(file=stream), transient=False)
+            TimeRemainingColumn(),
+            console=Console(file=stream),
+            transient=False,
+        )
         self.task = None
 
     def start(self, total: int) -> None:
@@ -250,17 +262,25 @@ def discover(paths: Sequence[Path], site: Site) -> list[Path]:
         if path.is_dir():
             # English copies are outputs, not inputs: a folder walk passes them by silently.
             for suffix in hugo.MARKDOWN_SUFFIXES:
-                found.update(p for p in path.rglob(f"*{suffix}")
-                             if p.is_file() and not _is_output(p, site))
+                found.update(
+                    p for p in path.rglob(f"*{suffix}") if p.is_file() and not _is_output(p, site)
+                )
         elif path.is_file():
             found.add(path)
-    return sorted(found, key=lambda p: p.relative_to(site.root).as_posix()
-                  if hugo._under(p, site.root) else p.as_posix())
+    return sorted(
+        found,
+        key=lambda p: (
+            p.relative_to(site.root).as_posix() if hugo._under(p, site.root) else p.as_posix()
+        ),
+    )
 
 
 def _is_output(path: Path, site: Site) -> bool:
-    if site.layout == "content-dir" and hugo._under(path, site.target_dir) and not any(
-            hugo._under(path, d) for d in site.source_dirs):
+    if (
+        site.layout == "content-dir"
+        and hugo._under(path, site.target_dir)
+        and not any(hugo._under(path, d) for d in site.source_dirs)
+    ):
         return True
     codes = {lang.code for lang in site.languages}
     return hugo._split_lang_suffix(path.name, codes)[1] == site.target_lang
@@ -274,13 +294,16 @@ def _front_matter_and_body(text: str) -> tuple[str, str]:
 
 def opted_out(text: str) -> bool:
     front, _body = _front_matter_and_body(text)
-    return re.search(rf"""^\s*["']?{OPT_OUT_KEY}["']?\s*[:=]\s*true\b""", front,
-                     re.M | re.I) is not None
+    return (
+        re.search(rf"""^\s*["']?{OPT_OUT_KEY}["']?\s*[:=]\s*true\b""", front, re.M | re.I)
+        is not None
+    )
 
 
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-_TITLE = re.compile(r"""^\s*["']?(?:title|subtitle|summary|description)["']?\s*[:=]\s*(.*)$""",
-                    re.M | re.I)
+_TITLE = re.compile(
+    r"""^\s*["']?(?:title|subtitle|summary|description)["']?\s*[:=]\s*(.*)$""", re.M | re.I
+)
 
 
 def is_japanese(text: str) -> bool:
@@ -305,8 +328,9 @@ def orphans(lock: Lock, site: Site, scope: Sequence[Path]) -> list[str]:
     for key, entry in sorted(lock.entries.items()):
         source = site.root / entry.source
         target = site.root / key
-        in_scope = any(hugo._under(source, r) or hugo._under(target, r) or source == r
-                       for r in roots) or any(r == site.root for r in roots)
+        in_scope = any(
+            hugo._under(source, r) or hugo._under(target, r) or source == r for r in roots
+        ) or any(r == site.root for r in roots)
         if in_scope and not source.exists() and target.exists():
             out.append(key)
     return out
@@ -321,14 +345,26 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_key: str,
-              force: bool = False, dry_run: bool = False, quiet: bool = False,
-              json_out: bool = False, strict: bool = False, progress: Progress | None = None,
-              target_lang: str = "en", source_lang: str | None = None,
-              layout: Layout | None = None, version: str = "0.1.0",
-              front_matter_urls: FrontMatterUrlEdit | None = None,
-              fill_source_summary: SourceSummaryEdit | None = None,
-              out: IO[str] | None = None, err: IO[str] | None = None) -> BatchReport:
+def run_batch(
+    paths: Sequence[Path],
+    *,
+    translate_post: TranslatePost,
+    settings_key: str,
+    force: bool = False,
+    dry_run: bool = False,
+    quiet: bool = False,
+    json_out: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    target_lang: str = "en",
+    source_lang: str | None = None,
+    layout: Layout | None = None,
+    version: str = "0.1.0",
+    front_matter_urls: FrontMatterUrlEdit | None = None,
+    fill_source_summary: SourceSummaryEdit | None = None,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+) -> BatchReport:
     """Translate every Japanese post under `paths` that needs it; see the module docstring.
 
     `front_matter_urls(text, prefix)` gives `url`/`aliases` the English prefix (the
@@ -346,8 +382,9 @@ def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_
         for path in paths:
             if not Path(path).exists():
                 raise SiteError(f"{path}: no such file or folder")
-        site = hugo.detect_site(Path(paths[0]), source_lang=source_lang,
-                                target_lang=target_lang, layout=layout)
+        site = hugo.detect_site(
+            Path(paths[0]), source_lang=source_lang, target_lang=target_lang, layout=layout
+        )
         for path in paths[1:]:
             if hugo.find_site_root(Path(path)) != site.root:
                 raise SiteError(f"{path}: not in the same Hugo site as {paths[0]}")
@@ -363,10 +400,19 @@ def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_
     progress.start(len(files))
     try:
         for source in files:
-            result, lock = _one_file(source, site, lock, planned, translate_post=translate_post,
-                                     settings_key=settings_key, force=force, dry_run=dry_run,
-                                     version=version, front_matter_urls=front_matter_urls,
-                                     fill_source_summary=fill_source_summary)
+            result, lock = _one_file(
+                source,
+                site,
+                lock,
+                planned,
+                translate_post=translate_post,
+                settings_key=settings_key,
+                force=force,
+                dry_run=dry_run,
+                version=version,
+                front_matter_urls=front_matter_urls,
+                fill_source_summary=fill_source_summary,
+            )
             report.files.append(result)
             progress.advance(result.source, result.status, result.sentences)
     except BatchAbort as exc:
@@ -378,8 +424,7 @@ def run_batch(paths: Sequence[Path], *, translate_post: TranslatePost, settings_
     return report
 
 
-def _emit(report: BatchReport, out: IO[str], err: IO[str], *, quiet: bool,
-          json_out: bool) -> None:
+def _emit(report: BatchReport, out: IO[str], err: IO[str], *, quiet: bool, json_out: bool) -> None:
     if json_out:
         print(report.to_json(), file=out)
         return
@@ -405,11 +450,20 @@ def _plan(files: Iterable[Path], site: Site) -> set[Path]:
     return planned
 
 
-def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
-              translate_post: TranslatePost, settings_key: str, force: bool, dry_run: bool,
-              version: str, front_matter_urls: FrontMatterUrlEdit | None,
-              fill_source_summary: SourceSummaryEdit | None = None
-              ) -> tuple[FileResult, Lock]:
+def _one_file(
+    source: Path,
+    site: Site,
+    lock: Lock,
+    planned: set[Path],
+    *,
+    translate_post: TranslatePost,
+    settings_key: str,
+    force: bool,
+    dry_run: bool,
+    version: str,
+    front_matter_urls: FrontMatterUrlEdit | None,
+    fill_source_summary: SourceSummaryEdit | None = None,
+) -> tuple[FileResult, Lock]:
     rel = _rel(source, site)
     check = hugo.is_translation_source(source, site)
     if not check:
@@ -441,8 +495,11 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
     if status == "up-to-date":
         return _refresh_resources(target, site, lock, dry_run, result)
     if status in ("edited", "foreign") and not force:
-        why = ("edited since honyaku wrote it" if status == "edited"
-               else "an English copy honyaku did not write (hand translation?)")
+        why = (
+            "edited since honyaku wrote it"
+            if status == "edited"
+            else "an English copy honyaku did not write (hand translation?)"
+        )
         return result("skipped", f"{why}; kept, use --force to overwrite"), lock
     if dry_run:
         return result("planned", status), lock
@@ -460,8 +517,9 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
     en_text = hugo.rewrite_anchors(text, en_text)
     en_text = hugo.rewrite_links(en_text, source, site, has_translation=translated)
     if front_matter_urls is not None:
-        en_text = hugo.prefix_front_matter_urls(en_text, hugo.url_prefix_for(site),
-                                                front_matter_urls)
+        en_text = hugo.prefix_front_matter_urls(
+            en_text, hugo.url_prefix_for(site), front_matter_urls
+        )
     written = en_text.encode("utf-8")
     try:
         resources = hugo.copy_bundle_resources(source, target, en_text, site, lock=lock)
@@ -474,17 +532,22 @@ def _one_file(source: Path, site: Site, lock: Lock, planned: set[Path], *,
     filled, note = "", ""
     summary = getattr(post, "source_summary", None)
     if fill_source_summary is not None and summary:
-        filled, note, lock = _fill_source(source, data, summary, target, lock,
-                                          fill_source_summary)
-    return result("partial" if post.partial else "translated", status,
-                  sentences=post.sentences_total, from_memory=post.from_memory,
-                  kept=tuple(post.kept),
-                  resources=tuple(_rel(r, site) for r in resources),
-                  source_summary=filled, note=note), lock
+        filled, note, lock = _fill_source(source, data, summary, target, lock, fill_source_summary)
+    return result(
+        "partial" if post.partial else "translated",
+        status,
+        sentences=post.sentences_total,
+        from_memory=post.from_memory,
+        kept=tuple(post.kept),
+        resources=tuple(_rel(r, site) for r in resources),
+        source_summary=filled,
+        note=note,
+    ), lock
 
 
-def _refresh_resources(target: Path, site: Site, lock: Lock, dry_run: bool,
-                       result: Callable[..., FileResult]) -> tuple[FileResult, Lock]:
+def _refresh_resources(
+    target: Path, site: Site, lock: Lock, dry_run: bool, result: Callable[..., FileResult]
+) -> tuple[FileResult, Lock]:
     """An up-to-date page whose recorded bundle resources changed on the Japanese side."""
     plan = hugo.stale_resources(target, lock)
     if not plan:
@@ -515,13 +578,16 @@ def _only_summary_changed(old: str, new: str) -> bool:
         end += 1
     line_start = old.rfind("\n", 0, start) + 1
     line_end = old.find("\n", start)
-    line = old[line_start: len(old) if line_end < 0 else line_end]
-    return "\n" not in old[start: len(old) - end] and \
-        re.match(r"""\s*["']?summary["']?\s*[:=]""", line, re.I) is not None
+    line = old[line_start : len(old) if line_end < 0 else line_end]
+    return (
+        "\n" not in old[start : len(old) - end]
+        and re.match(r"""\s*["']?summary["']?\s*[:=]""", line, re.I) is not None
+    )
 
 
-def _fill_source(source: Path, data: bytes, summary: str, target: Path, lock: Lock,
-                 edit: SourceSummaryEdit) -> tuple[str, str, Lock]:
+def _fill_source(
+    source: Path, data: bytes, summary: str, target: Path, lock: Lock, edit: SourceSummaryEdit
+) -> tuple[str, str, Lock]:
     """Write `summary` into the source post's empty `summary`: (summary written, note, lock).
 
     Only the summary value's bytes change; the write is atomic and keeps the file's mode; the

@@ -20,8 +20,15 @@ from pathlib import Path
 
 # What `ctranslate2.Translator` accepts as compute type; int8 suits CPUs, the others need CUDA
 # (int8_float16 / float16 / bfloat16) or exist for exact comparisons (float32).
-QUANTIZATIONS = ("int8", "int8_float32", "float32", "float16", "bfloat16", "int8_float16",
-                 "int8_bfloat16")
+QUANTIZATIONS = (
+    "int8",
+    "int8_float32",
+    "float32",
+    "float16",
+    "bfloat16",
+    "int8_float16",
+    "int8_bfloat16",
+)
 CUDA_ONLY = frozenset({"float16", "bfloat16", "int8_float16", "int8_bfloat16"})
 DEFAULT_CPU_QUANTIZATION = "int8"
 DEFAULT_CUDA_QUANTIZATION = "float16"
@@ -91,13 +98,17 @@ def _safe_name(identity: str) -> str:
 
 
 def converted_path(source_identity: str, quantization: str, cache_dir: Path | None = None) -> Path:
-    return cache_root(cache_dir) / f"{_safe_name(source_identity)}-{check_quantization(quantization)}"
+    return (
+        cache_root(cache_dir) / f"{_safe_name(source_identity)}-{check_quantization(quantization)}"
+    )
 
 
 def is_converted_model(path: Path) -> bool:
     """A complete CTranslate2 conversion made by honyaku (metadata is written last)."""
-    return (path / "model.bin").is_file() and (path / METADATA_FILE).is_file() and all(
-        (path / name).is_file() for name in TOKENIZER_FILES
+    return (
+        (path / "model.bin").is_file()
+        and (path / METADATA_FILE).is_file()
+        and all((path / name).is_file() for name in TOKENIZER_FILES)
     )
 
 

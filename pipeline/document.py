@@ -306,7 +306,8 @@ def _prose_fence(token: Token) -> bool:
         return False
     lines = [line for line in token.content.split("\n") if line.strip()]
     return bool(lines) and all(
-        len(chars.JAPANESE_LETTER.findall(line)) >= 0.3 * len("".join(line.split())) and not _CODE_LIKE.search(line)
+        len(chars.JAPANESE_LETTER.findall(line)) >= 0.3 * len("".join(line.split()))
+        and not _CODE_LIKE.search(line)
         for line in lines
     )
 

@@ -36,8 +36,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import unquote
 
-CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-                "config.toml", "config.yaml", "config.yml", "config.json")
+CONFIG_NAMES = (
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 LOCK_NAME = "honyaku.lock"
 LOCK_FORMAT = 1
@@ -64,8 +72,10 @@ def find_site_root(start: Path) -> Path:
             return folder
         if (folder / "config" / "_default").is_dir():
             return folder
-    raise SiteError(f"{start}: not inside a Hugo site (no hugo.toml, config.toml or config/_default/ "
-                    "found in it or any folder above)")
+    raise SiteError(
+        f"{start}: not inside a Hugo site (no hugo.toml, config.toml or config/_default/ "
+        "found in it or any folder above)"
+    )
 
 
 def _parse_config_file(path: Path) -> dict[str, Any]:
@@ -219,15 +229,18 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
     mounts = _content_mounts(config)
     shared = [src for src, langs in mounts if not langs]
     langs = []
-    for code, settings in (table.items() if isinstance(table, dict) else ()):
+    for code, settings in table.items() if isinstance(table, dict) else ():
         settings = settings if isinstance(settings, dict) else {}
         own = [src for src, ls in mounts if code in ls]
         if settings.get("contentdir"):
             own.insert(0, str(settings["contentdir"]).strip("/"))
         dirs = own + shared if own else (shared or [default_dir])
         weight = settings.get("weight", 0)
-        langs.append(Language(code, int(weight) if isinstance(weight, int) else 0,
-                              tuple(dict.fromkeys(dirs))))
+        langs.append(
+            Language(
+                code, int(weight) if isinstance(weight, int) else 0, tuple(dict.fromkeys(dirs))
+            )
+        )
     # Hugo sorts by weight, weight 0 last, then by code.
     langs.sort(key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
     return tuple(langs)
@@ -236,22 +249,35 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
 def _monolingual_message(root: Path, config_name: str, source: str, target: str) -> str:
     fmt = Path(config_name).suffix
     if fmt == ".toml":
-        snippet = (f'defaultContentLanguage = "{source}" + [languages.{source}] weight = 1 + '
-                   f'[languages.{target}] weight = 2')
+        snippet = (
+            f'defaultContentLanguage = "{source}" + [languages.{source}] weight = 1 + '
+            f"[languages.{target}] weight = 2"
+        )
     elif fmt == ".json":
-        snippet = (f'"defaultContentLanguage": "{source}", "languages": {{"{source}": '
-                   f'{{"weight": 1}}, "{target}": {{"weight": 2}}}}')
+        snippet = (
+            f'"defaultContentLanguage": "{source}", "languages": {{"{source}": '
+            f'{{"weight": 1}}, "{target}": {{"weight": 2}}}}'
+        )
     else:
-        snippet = (f'defaultContentLanguage: {source} / languages: {{{source}: {{weight: 1}}, '
-                   f'{target}: {{weight: 2}}}}')
-    return (f"{root}: the site has no '{target}' language, so Hugo would not publish English "
-            f"pages; add to {config_name}: {snippet} (English copies then go beside each post as "
-            f"*.{target}.md; for content/{target}/ also set contentDir per language), "
-            f"or pass --layout filename")
+        snippet = (
+            f"defaultContentLanguage: {source} / languages: {{{source}: {{weight: 1}}, "
+            f"{target}: {{weight: 2}}}}"
+        )
+    return (
+        f"{root}: the site has no '{target}' language, so Hugo would not publish English "
+        f"pages; add to {config_name}: {snippet} (English copies then go beside each post as "
+        f"*.{target}.md; for content/{target}/ also set contentDir per language), "
+        f"or pass --layout filename"
+    )
 
 
-def detect_site(start: Path, *, source_lang: str | None = None, target_lang: str = "en",
-                layout: Layout | None = None) -> Site:
+def detect_site(
+    start: Path,
+    *,
+    source_lang: str | None = None,
+    target_lang: str = "en",
+    layout: Layout | None = None,
+) -> Site:
     """Find the site around `start` and decide where English copies go.
 
     Raises SiteError (one line, with the config snippet to add) for a monolingual site unless a
@@ -264,8 +290,9 @@ def detect_site(start: Path, *, source_lang: str | None = None, target_lang: str
     source = (source_lang or default).lower()
     target = target_lang.lower()
     if source == target:
-        raise SiteError(f"{root}: source and target language are both '{source}' "
-                        f"(pass --source-lang)")
+        raise SiteError(
+            f"{root}: source and target language are both '{source}' (pass --source-lang)"
+        )
     langs = languages_of(config)
     if not langs:
         # An unconfigured site is monolingual in its default language.
@@ -284,19 +311,29 @@ def detect_site(start: Path, *, source_lang: str | None = None, target_lang: str
     separate = not set(src.content_dirs) & set(tgt.content_dirs)
     decided: Layout = "content-dir" if separate else "filename"
     if layout == "content-dir" and not separate:
-        raise SiteError(f"{root}: --layout content-dir needs a contentDir of its own for "
-                        f"'{target}': add languages.{target}.contentDir = \"content/{target}\" "
-                        f"and move the '{source}' posts to content/{source}")
+        raise SiteError(
+            f"{root}: --layout content-dir needs a contentDir of its own for "
+            f"'{target}': add languages.{target}.contentDir = \"content/{target}\" "
+            f"and move the '{source}' posts to content/{source}"
+        )
     if layout == "filename":
         decided = "filename"
         if separate:
             tgt = replace(tgt, content_dirs=src.content_dirs)
             by_code[target] = tgt
-    ordered = tuple(sorted(by_code.values(),
-                           key=lambda lang: (lang.weight == 0, lang.weight, lang.code)))
-    return Site(root=root, config_name=config_name, default_language=default,
-                default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir", False)),
-                languages=ordered, source_lang=source, target_lang=target, layout=decided)
+    ordered = tuple(
+        sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
+    )
+    return Site(
+        root=root,
+        config_name=config_name,
+        default_language=default,
+        default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir", False)),
+        languages=ordered,
+        source_lang=source,
+        target_lang=target,
+        layout=decided,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,8 +414,10 @@ def is_translation_source(path: Path, site: Site) -> SourceCheck:
         for other in site.languages:
             if other.code == site.source_lang:
                 continue
-            if any(_under(path, d) for d in site.content_dirs(other.code)) and \
-                    _source_dir_of(path, site) is None:
+            if (
+                any(_under(path, d) for d in site.content_dirs(other.code))
+                and _source_dir_of(path, site) is None
+            ):
                 return SourceCheck(False, f"in the '{other.code}' content folder")
     if _source_dir_of(path, site) is None:
         return SourceCheck(False, f"not in the '{site.source_lang}' content folder")
@@ -390,8 +429,9 @@ def safe_output_path(path: Path, site: Site) -> Path:
     root = site.root.resolve()
     real = Path(os.path.realpath(path))
     if not _under(real, root):
-        raise SiteError(f"{path}: refusing to write outside the site root {root} "
-                        f"(it resolves to {real})")
+        raise SiteError(
+            f"{path}: refusing to write outside the site root {root} (it resolves to {real})"
+        )
     if _under(real, root / "i18n"):
         raise SiteError(f"{path}: refusing to write into Hugo's i18n folder")
     return path
@@ -441,7 +481,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
 
 _RESOURCE_REF = re.compile(
     r"""(?:\]\(\s*<?|\bsrc\s*=\s*["']?|\bhref\s*=\s*["']?|\bimage\s*[:=]\s*["']?)"""
-    r"""([^\s"'<>()]+)""")
+    r"""([^\s"'<>()]+)"""
+)
 
 
 def referenced_resources(text: str, bundle: Path) -> list[Path]:
@@ -452,8 +493,11 @@ def referenced_resources(text: str, bundle: Path) -> list[Path]:
         if not ref or ref.startswith(("/", "#")) or "://" in ref or ref.startswith("mailto:"):
             continue
         candidate = _abs(bundle / ref)
-        if _under(candidate, bundle) and candidate.is_file() and \
-                candidate.suffix.lower() not in MARKDOWN_SUFFIXES:
+        if (
+            _under(candidate, bundle)
+            and candidate.is_file()
+            and candidate.suffix.lower() not in MARKDOWN_SUFFIXES
+        ):
             found.append(candidate)
     return sorted(set(found))
 
@@ -462,7 +506,8 @@ def _bundle_page(source: Path, site: Site) -> bool:
     """Leaf/branch bundles (`index.md`, `_index.md`) in content-dir layout carry resources that
     the English page needs copied; in filename layout the English page shares the folder."""
     return site.layout == "content-dir" and _split_lang_suffix(
-        source.name, {lang.code for lang in site.languages})[0] in ("index", "_index")
+        source.name, {lang.code for lang in site.languages}
+    )[0] in ("index", "_index")
 
 
 @dataclass(frozen=True)
@@ -474,8 +519,9 @@ class ResourceCopy:
     reason: str  # new | changed (the Japanese file changed since honyaku copied it) | missing
 
 
-def resources_to_copy(source: Path, target: Path, en_text: str, site: Site,
-                      lock: Lock | None = None) -> list[ResourceCopy]:
+def resources_to_copy(
+    source: Path, target: Path, en_text: str, site: Site, lock: Lock | None = None
+) -> list[ResourceCopy]:
     """The bundle files the English page refers to that must be copied (again).
 
     A file already in the English bundle is left alone unless the lock says honyaku put it there
@@ -534,8 +580,15 @@ def copy_resources(plan: Iterable[ResourceCopy], site: Site) -> list[Path]:
     return copied
 
 
-def copy_bundle_resources(source: Path, target: Path, en_text: str, site: Site,
-                          *, dry_run: bool = False, lock: Lock | None = None) -> list[Path]:
+def copy_bundle_resources(
+    source: Path,
+    target: Path,
+    en_text: str,
+    site: Site,
+    *,
+    dry_run: bool = False,
+    lock: Lock | None = None,
+) -> list[Path]:
     """Copy the bundle files the English page refers to into its bundle where needed (see
     `resources_to_copy`); the destinations copied (or, with `dry_run`, to be copied)."""
     plan = resources_to_copy(source, target, en_text, site, lock)
@@ -564,8 +617,9 @@ def record_resources(lock: Lock, source: Path, target: Path, en_text: str, site:
             data = resource.read_bytes()
             digest = sha256_bytes(data)
             if dest.read_bytes() == data:
-                entry = ResourceEntry(relative_key(dest, lock.root),
-                                      relative_key(resource, lock.root), page, digest)
+                entry = ResourceEntry(
+                    relative_key(dest, lock.root), relative_key(resource, lock.root), page, digest
+                )
             elif previous is not None and previous.page == page:
                 entry = previous  # someone changed the English copy: keep what honyaku knew
             else:
@@ -588,8 +642,14 @@ def lang_url_prefix(site: Site, code: str) -> str:
 def page_url_dir(source: Path, site: Site) -> str:
     """The URL path (no language prefix) of a content file under Hugo's default permalinks."""
     folder = _source_dir_of(_abs(source), site) or next(
-        (d for lang in site.languages for d in site.content_dirs(lang.code)
-         if _under(_abs(source), d)), site.root / "content")
+        (
+            d
+            for lang in site.languages
+            for d in site.content_dirs(lang.code)
+            if _under(_abs(source), d)
+        ),
+        site.root / "content",
+    )
     rel = PurePosixPath(_abs(source).relative_to(folder).as_posix())
     base, _lang, _ext = _split_lang_suffix(rel.name, {lang.code for lang in site.languages})
     parts = list(rel.parent.parts) if base in ("index", "_index") else [*rel.parent.parts, base]
@@ -622,7 +682,8 @@ _INLINE_DEST = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 _HREF = re.compile(r"""(\bhref\s*=\s*)(["'])([^"'\n]*)\2""")
 _REF_SHORTCODE = re.compile(
-    r"""(\{\{[<%]\s*)(rel)?ref\s+(?:path\s*=\s*)?(["'`])([^"'`\n]+)\3([^}]*?)(\s*[>%]\}\})""")
+    r"""(\{\{[<%]\s*)(rel)?ref\s+(?:path\s*=\s*)?(["'`])([^"'`\n]+)\3([^}]*?)(\s*[>%]\}\})"""
+)
 
 
 def _outside_code(text: str, edit: Callable[[str], str]) -> str:
@@ -636,7 +697,7 @@ def _outside_code(text: str, edit: Callable[[str], str]) -> str:
             joined = "".join(chunk)
             pieces, last = [], 0
             for match in _CODE_SPAN.finditer(joined):
-                pieces.append(edit(joined[last:match.start()]))
+                pieces.append(edit(joined[last : match.start()]))
                 pieces.append(match.group(0))
                 last = match.end()
             pieces.append(edit(joined[last:]))
@@ -651,8 +712,12 @@ def _outside_code(text: str, edit: Callable[[str], str]) -> str:
             out.append(line)
         elif fence is not None:
             out.append(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not line.strip()[len(match.group(1)):].strip():
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not line.strip()[len(match.group(1)) :].strip()
+            ):
                 fence = None
         else:
             chunk.append(line)
@@ -679,8 +744,12 @@ def _resolve_ref(ref: str, page: Path, site: Site) -> Path | None:
     else:
         candidates = [page.parent / ref] + [d / ref for d in dirs]
     for candidate in candidates:
-        for path in (candidate, candidate / "index.md", candidate / "_index.md",
-                     candidate.with_name(candidate.name + ".md")):
+        for path in (
+            candidate,
+            candidate / "index.md",
+            candidate / "_index.md",
+            candidate.with_name(candidate.name + ".md"),
+        ):
             if path.is_file():
                 return _abs(path)
     if "/" not in ref:
@@ -692,8 +761,9 @@ def _resolve_ref(ref: str, page: Path, site: Site) -> Path | None:
     return None
 
 
-def rewrite_links(en_text: str, source: Path, site: Site, *,
-                  has_translation: HasTranslation | None = None) -> str:
+def rewrite_links(
+    en_text: str, source: Path, site: Site, *, has_translation: HasTranslation | None = None
+) -> str:
     """Point links to other pages of the site at their English version when one exists.
 
     - an absolute link to a source-language page with an English version gets the English prefix
@@ -721,7 +791,7 @@ def rewrite_links(en_text: str, source: Path, site: Site, *,
                 return dest
             if src_prefix and not (path + "/").startswith(src_prefix + "/"):
                 return dest
-            url = path[len(src_prefix):] or "/"
+            url = path[len(src_prefix) :] or "/"
             page = content_file_for_url(url, site)
             if page is None or not exists(page):
                 return dest
@@ -745,14 +815,17 @@ def rewrite_links(en_text: str, source: Path, site: Site, *,
             return match.group(0)
         kind = "relref" if match.group(2) else "ref"
         quote = match.group(3)
-        return (f"{match.group(1)}{kind} path={quote}{match.group(4)}{quote} "
-                f'lang="{site.source_lang}"{match.group(5)}{match.group(6)}')
+        return (
+            f"{match.group(1)}{kind} path={quote}{match.group(4)}{quote} "
+            f'lang="{site.source_lang}"{match.group(5)}{match.group(6)}'
+        )
 
     def edit(chunk: str) -> str:
         chunk = _INLINE_DEST.sub(lambda m: m.group(1) + new_dest(m.group(2)), chunk)
         chunk = _REF_DEF.sub(lambda m: m.group(1) + new_dest(m.group(2)), chunk)
-        chunk = _HREF.sub(lambda m: m.group(1) + m.group(2) + new_dest(m.group(3))
-                          + m.group(2), chunk)
+        chunk = _HREF.sub(
+            lambda m: m.group(1) + m.group(2) + new_dest(m.group(3)) + m.group(2), chunk
+        )
         return _REF_SHORTCODE.sub(ref_lang, chunk)
 
     return _outside_code(en_text, edit)
@@ -767,8 +840,9 @@ def hugo_version(hugo: str | None = None) -> tuple[int, int, int] | None:
         out = subprocess.run([exe, "version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    match = re.search(r"\bv?(\d+)\.(\d+)\.(\d+)", out.split("hugo", 1)[-1] if "hugo v" in out
-                      else out)
+    match = re.search(
+        r"\bv?(\d+)\.(\d+)\.(\d+)", out.split("hugo", 1)[-1] if "hugo v" in out else out
+    )
     return (int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
 
 
@@ -784,8 +858,12 @@ def url_prefix_for(site: Site) -> str:
 
 def prefix_url(value: str, prefix: str) -> str:
     """'/custom/x/' -> '/en/custom/x/'; relative and already-prefixed values are unchanged."""
-    if not prefix or not value.startswith("/") or value.startswith("//") or \
-            (value + "/").startswith(prefix + "/"):
+    if (
+        not prefix
+        or not value.startswith("/")
+        or value.startswith("//")
+        or (value + "/").startswith(prefix + "/")
+    ):
         return value
     return prefix + value
 
@@ -844,7 +922,7 @@ def _body(text: str) -> str:
     for opener, closer in (("---", "---"), ("+++", "+++")):
         if stripped.startswith(opener + "\n") or stripped.startswith(opener + "\r\n"):
             match = re.search(rf"^{re.escape(closer)}[ \t]*\r?$", stripped[4:], re.M)
-            return stripped[4 + match.end():] if match else ""
+            return stripped[4 + match.end() :] if match else ""
     if stripped.startswith("{"):
         depth = 0
         in_str = False
@@ -860,7 +938,7 @@ def _body(text: str) -> str:
             elif ch == "}":
                 depth -= 1
                 if depth == 0:
-                    return stripped[index + 1:]
+                    return stripped[index + 1 :]
     return stripped
 
 
@@ -886,8 +964,12 @@ def heading_ids(text: str) -> list[tuple[str, bool]]:
         atx = _ATX.match(line)
         if atx:
             heading = atx.group(2) or ""
-        elif _SETEXT.match(line) and previous.strip() and not _BLOCK_START.match(previous) \
-                and not previous.startswith(("    ", "\t")):
+        elif (
+            _SETEXT.match(line)
+            and previous.strip()
+            and not _BLOCK_START.match(previous)
+            and not previous.startswith(("    ", "\t"))
+        ):
             heading = previous.strip()
         if heading is not None:
             explicit = _ATTR_ID.search(heading)
@@ -909,8 +991,11 @@ def heading_ids(text: str) -> list[tuple[str, bool]]:
     return ids
 
 
-_ANCHOR_LINK = re.compile(r"(\]\(\s*<?#|\bhref\s*=\s*[\"']#|^ {0,3}\[[^\]\n]+\]:[ \t]*<?#)"
-                          r"([^\s)\"'>]+)", re.M)
+_ANCHOR_LINK = re.compile(
+    r"(\]\(\s*<?#|\bhref\s*=\s*[\"']#|^ {0,3}\[[^\]\n]+\]:[ \t]*<?#)"
+    r"([^\s)\"'>]+)",
+    re.M,
+)
 
 
 def anchor_map(ja_text: str, en_text: str) -> dict[str, str]:
@@ -1006,8 +1091,10 @@ def load_lock(root: Path) -> Lock:
             res = ResourceEntry(**{k: str(item[k]) for k in ResourceEntry.__dataclass_fields__})
             resources[res.target] = res
     except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise SiteError(f"{path}: unreadable ({str(exc).splitlines()[0]}); fix it or delete it "
-                        "(honyaku then treats existing English copies as hand-written)") from None
+        raise SiteError(
+            f"{path}: unreadable ({str(exc).splitlines()[0]}); fix it or delete it "
+            "(honyaku then treats existing English copies as hand-written)"
+        ) from None
     return Lock(root, entries, resources)
 
 
@@ -1050,18 +1137,33 @@ def status_of(source: Path, target: Path, lock: Lock, settings_key: str) -> Stat
         return "foreign"
     if sha256_file(target) != entry.output_sha256:
         return "edited"
-    if entry.source_sha256 != sha256_file(source) or entry.settings != settings_key or \
-            entry.source != relative_key(source, lock.root):
+    if (
+        entry.source_sha256 != sha256_file(source)
+        or entry.settings != settings_key
+        or entry.source != relative_key(source, lock.root)
+    ):
         return "stale"
     return "up-to-date"
 
 
-def record(lock: Lock, source: Path, target: Path, settings_key: str, written: bytes,
-           version: str, *, source_bytes: bytes | None = None) -> Lock:
+def record(
+    lock: Lock,
+    source: Path,
+    target: Path,
+    settings_key: str,
+    written: bytes,
+    version: str,
+    *,
+    source_bytes: bytes | None = None,
+) -> Lock:
     """The lock with this English copy recorded (not saved; see `save_lock`)."""
     data = source.read_bytes() if source_bytes is None else source_bytes
-    entry = LockEntry(target=relative_key(target, lock.root),
-                      source=relative_key(source, lock.root),
-                      source_sha256=sha256_bytes(data), settings=settings_key,
-                      output_sha256=sha256_bytes(written), honyaku=version)
+    entry = LockEntry(
+        target=relative_key(target, lock.root),
+        source=relative_key(source, lock.root),
+        source_sha256=sha256_bytes(data),
+        settings=settings_key,
+        output_sha256=sha256_bytes(written),
+        honyaku=version,
+    )
     return lock.with_entry(entry)

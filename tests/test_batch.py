@@ -61,8 +61,11 @@ def batch(root: Path, tp: StandIn, **kw) -> object:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_first_run_then_nothing(tmp_path: Path) -> None:
@@ -71,8 +74,12 @@ def test_first_run_then_nothing(tmp_path: Path) -> None:
     report = batch(root, tp)
     assert report.exit_code == 0
     done = {f.source for f in report.by_status("translated")}
-    assert done == {"content/ja/post/a.md", "content/ja/post/b.md", "content/ja/post/c/index.md",
-                    "content/ja/post/title-only.md"}
+    assert done == {
+        "content/ja/post/a.md",
+        "content/ja/post/b.md",
+        "content/ja/post/c/index.md",
+        "content/ja/post/title-only.md",
+    }
     skipped = {f.source: f.reason for f in report.by_status("skipped")}
     assert "opted out" in skipped["content/ja/post/skip.md"]
     assert "no Japanese" in skipped["content/ja/post/english.md"]
@@ -113,7 +120,7 @@ def test_hand_translation_and_edited_copy_survive(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s")
     hand = root / "content/en/post/b.md"
     hand.parent.mkdir(parents=True)
-    hand.write_text("+++\ntitle = \"Second\"\n+++\n\nWritten by a person.\n")
+    hand.write_text('+++\ntitle = "Second"\n+++\n\nWritten by a person.\n')
     batch(root, StandIn())
     assert hand.read_text().endswith("Written by a person.\n")
     edited = root / "content/en/post/a.md"
@@ -151,8 +158,13 @@ def test_bad_file_is_reported_and_batch_goes_on(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", posts)
     (root / "content/ja/post/sjis.md").write_bytes("日本語".encode("shift_jis"))
     out = io.StringIO()
-    report = run_batch([root / "content/ja"], translate_post=StandIn(fail_on="b.md"),
-                       settings_key="k", out=out, err=io.StringIO())
+    report = run_batch(
+        [root / "content/ja"],
+        translate_post=StandIn(fail_on="b.md"),
+        settings_key="k",
+        out=out,
+        err=io.StringIO(),
+    )
     failed = {f.source: f.reason for f in report.by_status("failed")}
     assert "not UTF-8" in failed["content/ja/post/sjis.md"]
     assert failed["content/ja/post/b.md"] == "b.md: malformed YAML front matter (line 2)"
@@ -166,12 +178,25 @@ def test_partial_is_exit_1_only_when_strict(tmp_path: Path) -> None:
     def partial(text: str, path: Path) -> tuple[str, SimplePostReport]:
         return text, SimplePostReport(1, 0, 0, ["日本語の文。"], True)
 
-    report = run_batch([root], translate_post=partial, settings_key="k", quiet=True,
-                       out=io.StringIO(), err=io.StringIO())
+    report = run_batch(
+        [root],
+        translate_post=partial,
+        settings_key="k",
+        quiet=True,
+        out=io.StringIO(),
+        err=io.StringIO(),
+    )
     assert report.by_status("partial") and report.exit_code == 0
     (root / "content/ja/a.md").write_text("別の文。\n")
-    report = run_batch([root], translate_post=partial, settings_key="k", quiet=True,
-                       strict=True, out=io.StringIO(), err=io.StringIO())
+    report = run_batch(
+        [root],
+        translate_post=partial,
+        settings_key="k",
+        quiet=True,
+        strict=True,
+        out=io.StringIO(),
+        err=io.StringIO(),
+    )
     assert report.exit_code == 1
 
 
@@ -184,8 +209,9 @@ def test_abort_and_bad_paths_are_exit_2(tmp_path: Path) -> None:
     report = batch(root, missing_model)  # type: ignore[arg-type]
     assert report.exit_code == 2 and "not found" in report.error
     err = io.StringIO()
-    report = run_batch([tmp_path / "nope"], translate_post=StandIn(), settings_key="k",
-                       err=err, out=io.StringIO())
+    report = run_batch(
+        [tmp_path / "nope"], translate_post=StandIn(), settings_key="k", err=err, out=io.StringIO()
+    )
     assert report.exit_code == 2 and err.getvalue().count("\n") == 1
 
 
@@ -233,8 +259,13 @@ def test_json_report(tmp_path: Path) -> None:
 def test_plain_progress_lines(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s")
     err = io.StringIO()
-    run_batch([root / "content/ja"], translate_post=StandIn(), settings_key="k",
-              out=io.StringIO(), err=err)
+    run_batch(
+        [root / "content/ja"],
+        translate_post=StandIn(),
+        settings_key="k",
+        out=io.StringIO(),
+        err=err,
+    )
     lines = err.getvalue().splitlines()
     assert len(lines) == 6 and lines[0].startswith("[1/6] translated content/ja/post/a.md")
     assert "sentences/s" in lines[0]
@@ -265,7 +296,8 @@ def test_changed_bundle_resource_is_copied_again(tmp_path: Path) -> None:
     tp = StandIn()
     report = batch(root, tp)
     assert tp.calls == [] and report.by_status("up-to-date")[0].resources == (
-        "content/en/post/c/a.png",)
+        "content/en/post/c/a.png",
+    )
     assert en_png.read_bytes() == b"\x89PNG two"
     assert hugo.load_lock(root).resource(en_png).source_sha256 == hugo.sha256_bytes(b"\x89PNG two")
     settled = snapshot(root)

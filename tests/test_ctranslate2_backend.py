@@ -16,9 +16,6 @@ from pipeline.backends.ctranslate2_backend import CTranslate2Backend
 from tests.marian_fixture import (  # noqa: F401  (pytest fixtures)
     LONG_SENTENCE,
     PAIRS,
-    marian_model_dir,
-    single_thread_torch,
-    tiny_limit_model_dir,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +29,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="module")
-def float32_backend(marian_model_dir: Path, tmp_path_factory) -> CTranslate2Backend:  # noqa: F811
+def float32_backend(marian_model_dir: Path, tmp_path_factory) -> CTranslate2Backend:
     root = tmp_path_factory.mktemp("ct2")
     return CTranslate2Backend(
         str(marian_model_dir), "cpu", GREEDY, "float32", cache_dir=root, threads=1
@@ -52,7 +49,9 @@ class Recorder:
 
 
 def test_convert_writes_tokenizer_files_and_is_reused(
-    marian_model_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    marian_model_dir: Path,
+    cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = convert.convert_model(str(marian_model_dir), "int8")
     assert path.parent == cache / "ct2" and path.name.endswith("-int8")
@@ -75,7 +74,7 @@ def test_convert_writes_tokenizer_files_and_is_reused(
     assert convert.is_converted_model(path)  # a failed forced conversion keeps the old one
 
 
-def test_unknown_quantization_and_devices_are_refused(marian_model_dir: Path) -> None:  # noqa: F811
+def test_unknown_quantization_and_devices_are_refused(marian_model_dir: Path) -> None:
     with pytest.raises(ValueError, match="quantization"):
         convert.convert_model(str(marian_model_dir), "int4")
     with pytest.raises(ValueError, match="cpu or cuda"):
@@ -85,7 +84,8 @@ def test_unknown_quantization_and_devices_are_refused(marian_model_dir: Path) ->
 
 
 def test_greedy_output_matches_transformers(
-    marian_model_dir: Path, float32_backend: CTranslate2Backend  # noqa: F811
+    marian_model_dir: Path,
+    float32_backend: CTranslate2Backend,
 ) -> None:
     from pipeline.backends.transformers_backend import TransformersBackend
 
@@ -97,7 +97,8 @@ def test_greedy_output_matches_transformers(
 
 
 def test_int8_beam_search_translates_the_fixture(
-    marian_model_dir: Path, cache: Path  # noqa: F811
+    marian_model_dir: Path,
+    cache: Path,
 ) -> None:
     backend = CTranslate2Backend(str(marian_model_dir), "cpu")  # defaults: int8, 4 beams
     assert backend.quantization == "int8"
@@ -106,7 +107,7 @@ def test_int8_beam_search_translates_the_fixture(
     assert backend.identity.startswith("ctranslate2|local:") and "|int8|" in backend.identity
 
 
-def test_no_torch_on_the_translation_path(marian_model_dir: Path, cache: Path) -> None:  # noqa: F811
+def test_no_torch_on_the_translation_path(marian_model_dir: Path, cache: Path) -> None:
     convert.convert_model(str(marian_model_dir), "int8")  # needs torch; done ahead of time
     script = (
         "import sys, json\n"
@@ -118,7 +119,11 @@ def test_no_torch_on_the_translation_path(marian_model_dir: Path, cache: Path) -
     )
     env = {**os.environ, "HONYAKU_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -170,7 +175,8 @@ def test_decoding_length_cap_reaches_the_decoder(float32_backend: CTranslate2Bac
 
 
 def test_over_long_input_is_rejected_not_truncated(
-    tiny_limit_model_dir: Path, cache: Path  # noqa: F811
+    tiny_limit_model_dir: Path,
+    cache: Path,
 ) -> None:
     backend = CTranslate2Backend(str(tiny_limit_model_dir), "cpu", GREEDY)
     assert backend.max_input_tokens == 32
@@ -181,7 +187,8 @@ def test_over_long_input_is_rejected_not_truncated(
 
 
 def test_tokens_and_roundtrips_agree_with_transformers(
-    marian_model_dir: Path, float32_backend: CTranslate2Backend  # noqa: F811
+    marian_model_dir: Path,
+    float32_backend: CTranslate2Backend,
 ) -> None:
     from pipeline.backends.transformers_backend import TransformersBackend
 
@@ -192,7 +199,8 @@ def test_tokens_and_roundtrips_agree_with_transformers(
 
 
 def test_zero_start_models_use_ctranslate2s_marian_conversion(
-    marian_model_dir: Path, tmp_path: Path  # noqa: F811
+    marian_model_dir: Path,
+    tmp_path: Path,
 ) -> None:
     """opus-mt models (converted from Marian C++) have a zero <pad> row: the usual ctranslate2
     Marian conversion applies, and greedy tokens match transformers step for step."""

