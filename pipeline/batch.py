@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Protocol
@@ -521,14 +524,17 @@ def _one_file(
             en_text, hugo.url_prefix_for(site), front_matter_urls
         )
     written = en_text.encode("utf-8")
-    try:
-        resources = hugo.copy_bundle_resources(source, target, en_text, site, lock=lock)
-        hugo.atomic_write(target, written)
-    except (OSError, SiteError) as exc:
-        return result("failed", _one_line(exc)), lock
-    lock = hugo.record(lock, source, target, settings_key, written, version, source_bytes=data)
-    lock = hugo.record_resources(lock, source, target, en_text, site)
-    hugo.save_lock(lock)
+    # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
+    # run takes for a person's (and keeps), so the interrupt waits until both are saved.
+    with _interrupts_deferred():
+        try:
+            resources = hugo.copy_bundle_resources(source, target, en_text, site, lock=lock)
+            hugo.atomic_write(target, written)
+        except (OSError, SiteError) as exc:
+            return result("failed", _one_line(exc)), lock
+        lock = hugo.record(lock, source, target, settings_key, written, version, source_bytes=data)
+        lock = hugo.record_resources(lock, source, target, en_text, site)
+        hugo.save_lock(lock)
     filled, note = "", ""
     summary = getattr(post, "source_summary", None)
     if fill_source_summary is not None and summary:
@@ -609,11 +615,31 @@ def _fill_source(
     try:
         if source.read_bytes() != data:
             return "", "summary not written into the source: it changed during the run", lock
-        hugo.atomic_write(source, new_data)
     except OSError as exc:
         return "", f"summary not written into the source: {_one_line(exc)}", lock
-    entry = lock.get(target)
-    if entry is not None:
-        lock = lock.with_entry(replace(entry, source_sha256=hugo.sha256_bytes(new_data)))
-        hugo.save_lock(lock)
+    with _interrupts_deferred():  # the source and its recorded hash change together
+        try:
+            hugo.atomic_write(source, new_data)
+        except OSError as exc:
+            return "", f"summary not written into the source: {_one_line(exc)}", lock
+        entry = lock.get(target)
+        if entry is not None:
+            lock = lock.with_entry(replace(entry, source_sha256=hugo.sha256_bytes(new_data)))
+            hugo.save_lock(lock)
     return summary, "", lock
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) until the block is done, then raise it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,30 @@ def test_interrupted_batch_continues(tmp_path: Path) -> None:
     report = batch(root, tp)
     assert "a.md" not in [p.name for p in tp.calls]
     assert len(report.by_status("translated")) == 3 and report.by_status("up-to-date")
+
+
+def test_ctrl_c_while_writing_a_copy_waits_for_its_lock_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGINT that arrives between writing an English copy and saving the lock would leave
+    a copy the next run takes for a person's; it is held until both are on disk."""
+    root = make_site(tmp_path / "s")
+    write = hugo.atomic_write
+
+    def write_then_ctrl_c(path: Path, data: bytes | str) -> None:
+        write(path, data)
+        if path.name == "a.md":
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(hugo, "atomic_write", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        batch(root, StandIn())
+    assert list(hugo.load_lock(root).entries) == ["content/en/post/a.md"]
+    monkeypatch.setattr(hugo, "atomic_write", write)
+    tp = StandIn()
+    report = batch(root, tp)
+    assert "a.md" not in [p.name for p in tp.calls]
+    assert [f.source for f in report.by_status("up-to-date")] == ["content/ja/post/a.md"]
 
 
 def test_bad_file_is_reported_and_batch_goes_on(tmp_path: Path) -> None:
