@@ -324,11 +324,14 @@ def english_sentences(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+_ENDED = re.compile(r"[.!?][\"'”’)\]›»]*$")
+
+
 def _close(sentence: str) -> str:
+    """End with a full stop unless it already ends a sentence (a closing quote or bracket may
+    follow the stop: `He said "yes."`)."""
     sentence = sentence.rstrip(" ,;:-–—")
-    return (
-        sentence if sentence.endswith((".", "!", "?", '."', ".)", '!"', '?"')) else sentence + "."
-    )
+    return sentence if _ENDED.search(sentence) else sentence + "."
 
 
 def usable_english(text: str) -> list[str] | None:
