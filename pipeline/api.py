@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import segment
+from pipeline import chars, segment
 from pipeline.checks import output_problem
 from pipeline.document import Document, Prose, parse_document
 from pipeline.frontmatter import (
@@ -319,8 +319,8 @@ def _plain(text: str, atoms: tuple[str, ...]) -> str:
     """A working text as plain reading text: code as its text, other atoms dropped."""
     out: list[str] = []
     for char in text:
-        index = ord(char) - 0xE000
-        if 0 <= index < len(atoms):
+        index = chars.atom_index(char)
+        if index is not None and index < len(atoms):
             out.append(atoms[index])
         else:
             out.append(" " if char == "\n" else char)
@@ -390,8 +390,8 @@ def _code_share(piece: str, unit: Prose) -> float:
     atom_chars = 0
     text_chars = 0
     for char in piece:
-        index = ord(char) - 0xE000
-        if 0 <= index < len(unit.atoms):
+        index = chars.atom_index(char)
+        if index is not None and index < len(unit.atoms):
             atom_chars += len(unit.atoms[index].raw)
         elif not char.isspace():
             text_chars += 1

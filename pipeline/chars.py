@@ -25,3 +25,27 @@ def has_japanese_letters(text: str) -> bool:
 def has_japanese(text: str) -> bool:
     """Kana, kanji or Japanese punctuation: worth sending to the translator."""
     return JAPANESE.search(text) is not None
+
+
+# Each protected atom of a prose unit (code, link syntax, URL, tag…) travels through the stages as
+# one Private Use Area character: U+E000 plus its index in the unit.
+ATOM_BASE = 0xE000
+ATOM_LIMIT = 0xF8FF - ATOM_BASE
+
+
+def atom_char(index: int) -> str:
+    return chr(ATOM_BASE + index)
+
+
+def atom_index(char: str) -> int | None:
+    code = ord(char) - ATOM_BASE
+    return code if 0 <= code <= ATOM_LIMIT else None
+
+
+def is_atom(char: str) -> bool:
+    return atom_index(char) is not None
+
+
+def ends_latin(char: str) -> bool:
+    """The last character of an English word or sentence (a space follows it in English)."""
+    return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")

@@ -23,11 +23,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline import chars
 from pipeline.frontmatter import FrontMatter, split_front_matter
-from pipeline.inline import CLOSE, OPEN, SOLO, Found, scan_atoms
+from pipeline.inline import CLOSE, OPEN, SOLO, Found, escaped, scan_atoms
 from pipeline.shortcodes import Shortcode, lex_shortcodes, pair_shortcodes
-
-ATOM_BASE = 0xE000
-ATOM_LIMIT = 0xF8FF - ATOM_BASE
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _RAW_TEXT_TAGS = ("script", "style", "pre", "code", "textarea")
@@ -79,15 +76,6 @@ class Document:
     @property
     def prose(self) -> tuple[Prose, ...]:
         return tuple(s for s in self.spans if isinstance(s, Prose))
-
-
-def atom_char(index: int) -> str:
-    return chr(ATOM_BASE + index)
-
-
-def atom_index(char: str) -> int | None:
-    code = ord(char) - ATOM_BASE
-    return code if 0 <= code <= ATOM_LIMIT else None
 
 
 def parse_document(text: str, *, prose_fences: bool = False) -> Document:
@@ -338,7 +326,7 @@ def _fence_unit(spans: list[tuple[int, int]], ctx: _Context) -> None:
     parts = [ctx.body[lo:hi] for lo, hi in spans]
     breaks = tuple(ctx.body[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
     text = "\n".join(parts)
-    if any(0 <= ord(c) - ATOM_BASE <= ATOM_LIMIT for c in text):
+    if any(chars.is_atom(c) for c in text):
         return  # a Private Use character in the source: leave the block as written
     ctx.plan.units.append(Prose(spans[0][0], spans[-1][1], text, (), breaks, "fence", False))
 
@@ -399,7 +387,7 @@ def _table_row(token: Token, ctx: _Context) -> None:
 
 def _split_row(text: str) -> list[tuple[int, int]]:
     """Cell ranges (stripped) of a table row; only unescaped pipes separate cells, as in GFM."""
-    bounds = [i for i, ch in enumerate(text) if ch == "|" and not _odd_backslashes(text, i)]
+    bounds = [i for i, ch in enumerate(text) if ch == "|" and not escaped(text, i)]
     stripped_start = len(text) - len(text.lstrip())
     stripped_end = len(text.rstrip())
     edges = [stripped_start - 1, *bounds, stripped_end]
@@ -415,13 +403,6 @@ def _split_row(text: str) -> list[tuple[int, int]]:
         if hi > lo:
             cells.append((lo, hi))
     return cells
-
-
-def _odd_backslashes(text: str, pos: int) -> bool:
-    count = 0
-    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
 
 
 def _html_units(token: Token, ctx: _Context) -> None:
@@ -553,7 +534,7 @@ def _unit(
     if hi <= lo:
         return
     found = _merge_adjacent([f for f in found if lo <= f.start and f.end <= hi])
-    if len(found) > ATOM_LIMIT:
+    if len(found) > chars.ATOM_LIMIT:
         return
     text: list[str] = []
     atoms: list[Atom] = []
@@ -569,7 +550,7 @@ def _unit(
         if atom.kind == "end":
             break
         raw = ctx.body[_to_body(offsets, atom.start) : _to_body(offsets, atom.end)]
-        text.append(atom_char(len(atoms)))
+        text.append(chars.atom_char(len(atoms)))
         atoms.append(Atom(atom.kind, raw, atom.role))
         pos = atom.end
     start, end = _to_body(offsets, lo), _to_body(offsets, hi)

@@ -112,11 +112,12 @@ class _Taken:
 
 def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: _Taken) -> None:
     for match in pattern.finditer(text):
-        if not _escaped(text, match.start()):
+        if not escaped(text, match.start()):
             taken.add(Found(match.start(), match.end(), kind))
 
 
-def _escaped(text: str, pos: int) -> bool:
+def escaped(text: str, pos: int) -> bool:
+    """Is the character at `pos` escaped by an odd run of backslashes before it?"""
     count = 0
     while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
         count += 1
@@ -129,7 +130,7 @@ def _scan_code_spans(text: str, taken: _Taken) -> None:
         match = _CODE_RUN.search(text, pos)
         if not match:
             return
-        if _escaped(text, match.start()) or taken.inside(match.start()):
+        if escaped(text, match.start()) or taken.inside(match.start()):
             pos = match.end()
             continue
         run = match.group()
@@ -153,9 +154,9 @@ def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
         if start < 0:
             return
         pos = start + 1
-        if _escaped(text, start) or taken.inside(start) or text.startswith("[^", start):
+        if escaped(text, start) or taken.inside(start) or text.startswith("[^", start):
             continue
-        is_image = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
+        is_image = start > 0 and text[start - 1] == "!" and not escaped(text, start - 1)
         open_start = start - 1 if is_image else start
         close_bracket = _matching_bracket(text, start, taken)
         if close_bracket is None:
@@ -179,7 +180,7 @@ def _matching_bracket(text: str, start: int, taken: _Taken) -> int | None:
         ch = text[i]
         if ch == "\\":
             continue
-        if _escaped(text, i):
+        if escaped(text, i):
             continue
         if ch == "[":
             depth += 1
@@ -256,7 +257,7 @@ def _scan_math(text: str, taken: _Taken) -> None:
         if start < 0:
             return
         pos = start + 1
-        if _escaped(text, start) or taken.inside(start):
+        if escaped(text, start) or taken.inside(start):
             continue
         double = text.startswith("$$", start)
         width = 2 if double else 1
@@ -285,7 +286,7 @@ def _math_close(text: str, pos: int, width: int) -> int | None:
         close = text.find(delim, pos)
         if close < 0:
             return None
-        if not _escaped(text, close):
+        if not escaped(text, close):
             return close
         pos = close + 1
 
@@ -323,7 +324,7 @@ def _scan_emphasis(text: str, taken: _Taken) -> None:
     runs: list[tuple[int, int, str]] = []
     for match in re.finditer(r"\*+|_+|~~+", text):
         start, end = match.start(), match.end()
-        if not taken.free(start, end) or _escaped(text, start):
+        if not taken.free(start, end) or escaped(text, start):
             continue
         ch = match.group()[0]
         before = text[start - 1] if start else " "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import segment
+from pipeline import chars, segment
 from pipeline.api import parse_post
-from pipeline.document import ATOM_BASE, Prose
+from pipeline.document import Prose
 from pipeline.frontmatter import reader_fields
 
 
@@ -51,8 +51,8 @@ def _shown(text: str, unit: Prose) -> tuple[str, list[str]]:
     out: list[str] = []
     used: list[str] = []
     for char in text:
-        index = ord(char) - ATOM_BASE
-        if 0 <= index < len(unit.atoms):
+        index = chars.atom_index(char)
+        if index is not None and index < len(unit.atoms):
             out.append(f"⟨{len(used)}⟩")
             used.append(unit.atoms[index].raw)
         else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pipeline.document import ATOM_BASE, ATOM_LIMIT, Document, Prose
+from pipeline import chars
+from pipeline.document import Document, Prose
 
 
 class RenderError(RuntimeError):
@@ -24,8 +25,8 @@ def render_unit(unit: Prose, text: str) -> str:
     breaks = iter(unit.breaks)
     used_breaks = 0
     for char in text:
-        code = ord(char) - ATOM_BASE
-        if 0 <= code <= ATOM_LIMIT and code < len(unit.atoms):
+        code = chars.atom_index(char)
+        if code is not None and code < len(unit.atoms):
             seen[code] += 1
             out.append(unit.atoms[code].raw)
         elif char == "\n":
@@ -100,16 +101,8 @@ def _escape(line: str, syntax: str) -> str:
     return "\\" + line
 
 
-def _latin_end(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")
-
-
 def _latin_start(char: str) -> bool:
-    return (char.isascii() and (char.isalnum() or char in "([\"'")) or _is_atom(char)
-
-
-def _is_atom(char: str) -> bool:
-    return 0 <= ord(char) - ATOM_BASE <= ATOM_LIMIT
+    return (char.isascii() and (char.isalnum() or char in "([\"'")) or chars.is_atom(char)
 
 
 def join_pieces(sources: list[str], outputs: list[str], translated: list[bool]) -> str:
@@ -123,10 +116,14 @@ def join_pieces(sources: list[str], outputs: list[str], translated: list[bool]) 
             glued_in_source = (
                 bool(src_left)
                 and bool(src_right)
-                and (src_left[-1].isascii() or _is_atom(src_left[-1]))
-                and (src_right[0].isascii() or _is_atom(src_right[0]))
+                and (src_left[-1].isascii() or chars.is_atom(src_left[-1]))
+                and (src_right[0].isascii() or chars.is_atom(src_right[0]))
             )
-            if _latin_end(left[-1:] or " ") and _latin_start(right[0]) and not glued_in_source:
+            if (
+                chars.ends_latin(left[-1:] or " ")
+                and _latin_start(right[0])
+                and not glued_in_source
+            ):
                 out.append(" ")
         out.append(piece)
     return "".join(out)

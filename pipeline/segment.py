@@ -132,10 +132,6 @@ _NUMBERED_ABBREVIATIONS = frozenset(
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-")
 
 
-def _is_pua(c: str) -> bool:
-    return "\ue000" <= c <= "\uf8ff"
-
-
 def _is_emoji(c: str) -> bool:
     o = ord(c)
     return (
@@ -635,7 +631,7 @@ def content_lemmas(morphemes: Iterable[Morpheme]) -> tuple[str, ...]:
         if m.pos not in _CONTENT_POS or m.lemma in _STOP_LEMMAS:
             continue
         lemma = m.lemma
-        if not any(ch.isalnum() and not _is_pua(ch) for ch in lemma):
+        if not any(ch.isalnum() and not chars.is_atom(ch) for ch in lemma):
             continue
         if lemma.isdigit() or (len(lemma) == 1 and lemma.isascii()):
             continue
@@ -709,7 +705,7 @@ def _length_cuts(sentence: str, toks: list[_Token]) -> tuple[list[int], list[int
     for tok in toks[1:]:
         p = tok.start
         left, right = sentence[p - 1], sentence[p]
-        if _is_pua(left) and _is_pua(right):
+        if chars.is_atom(left) and chars.is_atom(right):
             continue
         inside_ascii = left.isascii() and right.isascii() and left not in _WS
         if inside_ascii and left.isalnum() and right.isalnum():
@@ -791,7 +787,7 @@ def _char_cuts(sentence: str, a: int, b: int) -> list[int]:
     return [
         p
         for p in range(a + 1, b)
-        if not (_is_pua(sentence[p - 1]) and _is_pua(sentence[p]))
+        if not (chars.is_atom(sentence[p - 1]) and chars.is_atom(sentence[p]))
         and sentence[p] not in _WS
         and not ("\udc00" <= sentence[p] <= "\udfff")
     ]

@@ -15,12 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline import chars
 
-ATOM_BASE = 0xE000
-ATOM_LIMIT = 0xF8FF - ATOM_BASE
 _SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
 _OPEN, _CLOSE = "open", "close"
 PIECEWISE = "\x00piecewise\x00"  # memory key prefix for sentences assembled piece by piece
@@ -77,16 +75,6 @@ class _Prepared:
     sent: str  # what the model gets
     slots: tuple[_Slot, ...]
     pattern: re.Pattern[str]
-
-
-@dataclass
-class _Stats:
-    model_sentences: int = 0
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-
-
-def is_atom(char: str) -> bool:
-    return 0 <= ord(char) - ATOM_BASE <= ATOM_LIMIT
 
 
 def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> list[Result]:
@@ -168,7 +156,7 @@ def _through_memory(
 
 
 def _wide(char: str) -> bool:
-    return not is_atom(char) and unicodedata.east_asian_width(char) in "WF"
+    return not chars.is_atom(char) and unicodedata.east_asian_width(char) in "WF"
 
 
 def _flatten(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
@@ -201,11 +189,11 @@ def _choose_scheme(flat: str, count: int, caps: Capabilities) -> str:
 
 def _prepare(sentence: Sentence, caps: Capabilities) -> _Prepared:
     flat, breaks = _flatten(sentence.text)
-    terms = [t for t in caps.glossary(flat) if not any(is_atom(c) for c in flat[t[0] : t[1]])]
+    terms = [t for t in caps.glossary(flat) if not any(chars.is_atom(c) for c in flat[t[0] : t[1]])]
     marks: list[tuple[int, int, str, str, str]] = []  # start, end, char, replacement, role
     for i, char in enumerate(flat):
-        if is_atom(char):
-            index = ord(char) - ATOM_BASE
+        if chars.is_atom(char):
+            index = ord(char) - chars.ATOM_BASE
             role = sentence.roles[index] if index < len(sentence.roles) else "solo"
             marks.append((i, i + 1, char, "", role))
     for start, end, replacement in terms:
@@ -328,10 +316,6 @@ def _english_punctuation(text: str) -> str:
     return out.strip()
 
 
-def _latin_edge(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")
-
-
 def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
     """An atom between English words gets the spaces English expects — unless the source glued
     it to the very same character (then the author meant it, e.g. `foo`s). Two atoms the model
@@ -339,14 +323,14 @@ def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
     neighbours = _neighbours(flat)
     out: list[str] = []
     for i, char in enumerate(text):
-        if is_atom(char) and out and roles.get(char) != _CLOSE:
+        if chars.is_atom(char) and out and roles.get(char) != _CLOSE:
             left = out[-1]
             kept = neighbours.get((char, "left")) == left
-            if (_latin_edge(left) or is_atom(left)) and left != "(" and not kept:
+            if (chars.ends_latin(left) or chars.is_atom(left)) and left != "(" and not kept:
                 out.append(" ")
         out.append(char)
         nxt = text[i + 1] if i + 1 < len(text) else ""
-        if not is_atom(char) or not nxt or roles.get(char) == _OPEN:
+        if not chars.is_atom(char) or not nxt or roles.get(char) == _OPEN:
             continue
         kept = neighbours.get((char, "right")) == nxt
         if not kept and nxt.isascii() and nxt.isalnum():
@@ -358,7 +342,7 @@ def _neighbours(flat: str) -> dict[tuple[str, str], str]:
     """For each atom in the source: the character glued to it on its left / right, if any."""
     found: dict[tuple[str, str], str] = {}
     for i, char in enumerate(flat):
-        if is_atom(char):
+        if chars.is_atom(char):
             left = flat[i - 1] if i else " "
             right = flat[i + 1] if i + 1 < len(flat) else " "
             if not left.isspace():
@@ -441,7 +425,11 @@ def _piecewise(prep: _Prepared, caps: Capabilities) -> tuple[Result, str]:
     out: list[str] = []
     reasons: list[str] = []
     for piece in pieces:
-        if not piece or (len(piece) == 1 and is_atom(piece)) or not caps.needs_translation(piece):
+        if (
+            not piece
+            or (len(piece) == 1 and chars.is_atom(piece))
+            or not caps.needs_translation(piece)
+        ):
             out.append(piece)
             continue
         core = piece.strip()
@@ -484,11 +472,11 @@ def _join_clauses(parts: list[tuple[str, str]]) -> str:
     that had to be kept join as they were written."""
     out = ""
     for source, text in parts:
-        if out and (source[:1].isspace() or (_latin_edge(out[-1]) and text[:1].isascii())):
+        if out and (source[:1].isspace() or (chars.ends_latin(out[-1]) and text[:1].isascii())):
             out += " "
         out += text
     return out
 
 
 def _placeholder_like(text: str) -> bool:
-    return any(is_atom(c) for c in text)
+    return any(chars.is_atom(c) for c in text)
