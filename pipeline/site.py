@@ -36,6 +36,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import unquote
 
+from pipeline.frontmatter import FrontMatterError, split_front_matter
+
 CONFIG_NAMES = (
     "hugo.toml",
     "hugo.yaml",
@@ -917,29 +919,12 @@ def github_id(heading: str) -> str:
 
 
 def _body(text: str) -> str:
-    """The text after a front-matter block (same line numbers not needed here)."""
-    stripped = text.lstrip("\ufeff")
-    for opener, closer in (("---", "---"), ("+++", "+++")):
-        if stripped.startswith(opener + "\n") or stripped.startswith(opener + "\r\n"):
-            match = re.search(rf"^{re.escape(closer)}[ \t]*\r?$", stripped[4:], re.M)
-            return stripped[4 + match.end() :] if match else ""
-    if stripped.startswith("{"):
-        depth = 0
-        in_str = False
-        for index, ch in enumerate(stripped):
-            if in_str:
-                if ch == "\\":
-                    continue
-                in_str = ch != '"'
-            elif ch == '"':
-                in_str = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return stripped[index + 1 :]
-    return stripped
+    """The text after the front matter; all of it when the front matter cannot be read (the
+    translation step reports that file with a clear error)."""
+    try:
+        return split_front_matter(text)[1]
+    except FrontMatterError:
+        return text.lstrip("\ufeff")
 
 
 def heading_ids(text: str) -> list[tuple[str, bool]]:
