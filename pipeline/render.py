@@ -35,23 +35,18 @@ def render_unit(unit: Prose, text: str) -> str:
                 raise RenderError("more line breaks than the source unit has")
             used_breaks += 1
             out.append(raw)
-        elif unit.quote and char == unit.quote:
-            out.append("\\" + char if unit.quote == '"' else "'")
+        elif unit.quote == "`" and char == "`":
+            out.append("'")  # a raw-string parameter cannot hold its own quote
+        elif unit.quote == '"' and char == '"':
+            # Escape the quote unless the source's escape (`\\"`) is already in front of it.
+            out.append(char if out and out[-1].endswith("\\") else '\\"')
         else:
             out.append(char)
     if any(count != 1 for count in seen):
         raise RenderError("an atom is missing or repeated")
     if used_breaks != len(unit.breaks):
         raise RenderError("a line break of the source unit is missing")
-    rendered = "".join(out)
-    return _keep_escaped_quotes(unit, text, rendered)
-
-
-def _keep_escaped_quotes(unit: Prose, text: str, rendered: str) -> str:
-    """A quoted shortcode value arrives with its escapes (`\\"`): do not escape them twice."""
-    if unit.quote != '"':
-        return rendered
-    return rendered.replace('\\\\"', '\\"')
+    return "".join(out)
 
 
 def render_body(document: Document, texts: Mapping[int, str]) -> str:
