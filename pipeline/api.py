@@ -28,7 +28,6 @@ from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
 
 SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
-_PLAIN_KINDS = {"code": lambda raw: raw.strip("`").strip()}
 
 
 class HonyakuError(ValueError):
@@ -315,6 +314,11 @@ def _summary_path(fm: Any) -> tuple | None:
     return None
 
 
+def _plain_atom(atom: Any) -> str:
+    """What a reader would say for an atom in plain text: inline code as its text, else nothing."""
+    return atom.raw.strip("`").strip() if atom.kind == "code" else ""
+
+
 def _plain(text: str, atoms: tuple[str, ...]) -> str:
     """A working text as plain reading text: code as its text, other atoms dropped."""
     out: list[str] = []
@@ -358,7 +362,7 @@ def _candidates(
         plan = plans[index]
         if plan is None or unit.block in ("table", "caption", "html"):
             continue
-        atoms = tuple(_PLAIN_KINDS.get(a.kind, lambda raw: "")(a.raw) for a in unit.atoms)
+        atoms = tuple(_plain_atom(a) for a in unit.atoms)
         for members in _sentences(plan):
             pieces = [plan.pieces[m] for m in members]
             sent = [plan.sent[m] for m in members]
