@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
-from pipeline.document import Document, Prose, parse_document
+from pipeline.document import Atom, Document, Prose, parse_document
 from pipeline.frontmatter import (
     FrontMatterError,
     add_key,
@@ -76,6 +76,7 @@ class Engine:
     glossary: Any = None  # Glossary with .matches(text)
     abstractive: Callable[[str], str] | None = None
     _tagger: Any = None
+    _input_limit: int | None = None  # the model's, asked once (it may load the model)
 
     @property
     def tagger(self) -> Any:
@@ -91,12 +92,14 @@ class Engine:
 
     def budget(self, options: Options) -> int:
         """The clause budget, never above what the model can read (placeholders need room)."""
-        limit = getattr(self.translator, "max_input_tokens", None)
-        if isinstance(limit, int) and limit > 0:
-            return max(4, min(options.clause_budget, limit - 4))
+        if self._input_limit is None:
+            limit = getattr(self.translator, "max_input_tokens", None)
+            self._input_limit = limit if isinstance(limit, int) and limit > 0 else 0
+        if self._input_limit:
+            return max(4, min(options.clause_budget, self._input_limit - 4))
         return options.clause_budget
 
-    def capabilities(self, budget: int) -> Capabilities:
+    def capabilities(self, options: Options) -> Capabilities:
         safe = getattr(self.translator, "translate_safe", None)
         roundtrips = getattr(self.translator, "roundtrips", None)
         return Capabilities(
@@ -106,7 +109,7 @@ class Engine:
             lookup=self._lookup,
             store=self._store,
             split_clauses=lambda text: segment.split_clauses(
-                text, self.count_tokens, max(8, budget // 2), self.tagger
+                text, self.count_tokens, max(8, self.budget(options) // 2), self.tagger
             ),
             placeholder_ok=roundtrips or (lambda text: True),
             needs_translation=segment.needs_translation,
@@ -167,7 +170,7 @@ def translate_post(
         _plan_unit(u, engine, options, batch) if i not in skipped else None
         for i, u in enumerate(units)
     ]
-    results = translate_sentences(batch, engine.capabilities(engine.budget(options)))
+    results = translate_sentences(batch, engine.capabilities(options))
     _count(results, report)
     outputs = {
         i: _assemble(units[i], plan, results) for i, plan in enumerate(plans) if plan is not None
@@ -221,9 +224,10 @@ def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Senten
     for number, sentence in enumerate(segment.split_sentences(unit.text)):
         clauses = [sentence]
         core = sentence.strip(" \t\n")
-        budget = engine.budget(options)
-        if segment.needs_translation(core) and engine.count_tokens(core) > budget:
-            clauses = segment.split_clauses(sentence, engine.count_tokens, budget, engine.tagger)
+        if segment.needs_translation(core) and engine.count_tokens(core) > engine.budget(options):
+            clauses = segment.split_clauses(
+                sentence, engine.count_tokens, engine.budget(options), engine.tagger
+            )
         for clause in clauses:
             core = clause.strip(" \t\n")
             lead = clause[: len(clause) - len(clause.lstrip(" \t\n"))]
@@ -314,7 +318,7 @@ def _summary_path(fm: Any) -> tuple | None:
     return None
 
 
-def _plain_atom(atom: Any) -> str:
+def _plain_atom(atom: Atom) -> str:
     """What a reader would say for an atom in plain text: inline code as its text, else nothing."""
     return atom.raw.strip("`").strip() if atom.kind == "code" else ""
 
