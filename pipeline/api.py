@@ -199,12 +199,16 @@ def parse_post(text: str, *, prose_fences: bool = False) -> Document:
         raise HonyakuError(str(exc)) from exc
 
 
+def japanese_in_code(document: Document) -> list[int]:
+    """Japanese characters in each code block of the post (they stay as written)."""
+    return [
+        len(chars.JAPANESE.findall(document.body[b.start : b.end])) for b in document.code_blocks
+    ]
+
+
 def _fence_japanese(document: Document) -> int:
-    return sum(
-        sum(1 for c in document.body[b.start : b.end] if segment.has_japanese(c))
-        for b in document.code_blocks
-        if not b.translated
-    )
+    counts = japanese_in_code(document)
+    return sum(n for b, n in zip(document.code_blocks, counts, strict=True) if not b.translated)
 
 
 def _skipped_units(document: Document) -> set[int]:

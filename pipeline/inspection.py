@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline import chars, segment
-from pipeline.api import parse_post
+from pipeline.api import japanese_in_code, parse_post
 from pipeline.document import Prose
 from pipeline.frontmatter import reader_fields
 
@@ -75,8 +75,6 @@ def inspect_post(text: str) -> Inspection:
                 SentenceInfo(unit.block, shown, atoms, segment.needs_translation(core))
             )
     blocks = document.code_blocks
-    japanese = [
-        sum(1 for c in document.body[b.start : b.end] if segment.has_japanese(c)) for b in blocks
-    ]
+    japanese = japanese_in_code(document)
     unlabelled = sum(1 for b, n in zip(blocks, japanese, strict=True) if n and not b.info)
     return Inspection(fm.kind or "none", fields, sentences, len(blocks), sum(japanese), unlabelled)

@@ -290,10 +290,6 @@ def clean_english(text: str) -> str:
     return _LEADING_JUNK.sub("", text)
 
 
-def has_japanese(text: str) -> bool:
-    return chars.has_japanese_letters(text)
-
-
 _ABBREVIATIONS = (
     "e.g.",
     "i.e.",
@@ -337,7 +333,7 @@ def _close(sentence: str) -> str:
 def usable_english(text: str) -> list[str] | None:
     """The translation as clean English sentences, or None when it cannot stand in a summary."""
     cleaned = clean_english(text)
-    if not cleaned or has_japanese(cleaned):
+    if not cleaned or chars.has_japanese_letters(cleaned):
         return None
     sentences = [_close(s) for s in english_sentences(cleaned)]
     sentences = [s for s in sentences if sum(ch.isalpha() for ch in s) >= 3]

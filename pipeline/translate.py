@@ -281,13 +281,9 @@ _JA_PUNCT = {
 }  # fmt: skip
 
 
-def has_japanese(text: str) -> bool:
-    return chars.has_japanese_letters(text)
-
-
 def _finish(prep: _Prepared, decoded: str) -> str:
     text = decoded
-    if not has_japanese(text) and has_japanese(prep.flat):
+    if not chars.has_japanese_letters(text) and chars.has_japanese_letters(prep.flat):
         text = _english_punctuation(text)
     text = _hug_paired_atoms(prep, text)
     roles = {slot.char: slot.role for slot in prep.slots if slot.char}
