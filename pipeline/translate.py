@@ -107,7 +107,6 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
             if not from_memory:
                 accepted.append((prep.sent, output))
             results[i] = Result(prep.source.text, _finish(prep, decoded), _status(from_memory))
-    caps.store(list(dict(accepted).items()))
     if retry and caps.translate_safe is not None:
         safe = caps.translate_safe([prepared[i].sent for i in retry])
         still: list[int] = []
@@ -116,7 +115,7 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
             if decoded is None:
                 still.append(i)
             else:
-                caps.store([(prepared[i].sent, output)])
+                accepted.append((prepared[i].sent, output))
                 results[i] = Result(
                     prepared[i].source.text, _finish(prepared[i], decoded), "translated"
                 )
@@ -127,7 +126,8 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
         # What could not be translated is remembered too (with why), so a re-run with the
         # same model and settings does not spend model calls on it again; --no-cache retries.
         value = decoded if result.status != "kept" else f"{KEPT}{result.reason}\x00{decoded}"
-        caps.store([(PIECEWISE + prepared[i].sent, value)])
+        accepted.append((PIECEWISE + prepared[i].sent, value))
+    caps.store(list(dict(accepted).items()))  # one write for the whole batch
     return [r for r in results if r is not None]
 
 
