@@ -353,28 +353,28 @@ def _restore_breaks(prep: _Prepared, text: str) -> str:
     there; otherwise at the word boundary nearest its relative place."""
     if not prep.breaks:
         return text
-    chars = list(text)
-    scale = len(chars) / max(1, len(prep.flat))
+    letters = list(text)
+    scale = len(letters) / max(1, len(prep.flat))
     floor = 0
     previous = 0  # where the previous break's context ends in the flat text
     for position, sep in prep.breaks:
-        current = "".join(chars)
-        target = max(floor, min(len(chars), round(position * scale)))
+        current = "".join(letters)
+        target = max(floor, min(len(letters), round(position * scale)))
         spot = _anchored(prep.flat, position, sep, current, target, floor, previous) or _snap(
-            chars, target, floor
+            letters, target, floor
         )
         previous = position + len(sep)
         if spot is None:
-            chars.append("\n")
-            floor = len(chars)
+            letters.append("\n")
+            floor = len(letters)
         elif spot[1]:
-            chars[spot[0]] = "\n"
+            letters[spot[0]] = "\n"
             floor = spot[0] + 1
         else:
-            chars.insert(spot[0], "\n")
+            letters.insert(spot[0], "\n")
             floor = spot[0] + 1
-        scale = len(chars) / max(1, len(prep.flat))
-    return "".join(chars)
+        scale = len(letters) / max(1, len(prep.flat))
+    return "".join(letters)
 
 
 def _anchored(
@@ -397,16 +397,16 @@ def _anchored(
     return None if best is None else (best, bool(sep))
 
 
-def _snap(chars: list[str], target: int, floor: int) -> tuple[int, bool] | None:
+def _snap(letters: list[str], target: int, floor: int) -> tuple[int, bool] | None:
     """(index, replace?) for a break near `target`: a space to replace, or a place between two
     Japanese characters to insert at."""
-    if target < len(chars) and chars[target] == " " and target >= floor:
+    if target < len(letters) and letters[target] == " " and target >= floor:
         return target, True
-    if floor < target < len(chars) and _wide(chars[target - 1]) and _wide(chars[target]):
+    if floor < target < len(letters) and _wide(letters[target - 1]) and _wide(letters[target]):
         return target, False
-    for distance in range(1, len(chars) + 1):
+    for distance in range(1, len(letters) + 1):
         for index in (target - distance, target + distance):
-            if floor <= index < len(chars) and chars[index] == " ":
+            if floor <= index < len(letters) and letters[index] == " ":
                 return index, True
     return None
 
