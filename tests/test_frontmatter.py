@@ -835,3 +835,163 @@ def test_corpus_split_read_and_edit() -> None:
         checked += 1
     print(f"front matter: checked {checked} corpus files")
     assert checked > 0, "corpus folder exists but no file was checked"
+
+
+# --------------------------------------------------------------------------- TOML and JSON edges
+
+# tomlkit renders this with its table headers respelled and the split array of tables moved
+# together; the values must still be found where they are and nothing else may change.
+TOML_TOMLKIT_REWRITES = """\
++++
+[[a]]
+x = 'a0'
+[ b ]
+y = "b"
+[[a]]
+x = 'a1'
+[[ a . items ]]
+z = 'i'
++++
+"""
+
+
+def test_toml_values_found_where_tomlkit_would_rewrite_the_layout() -> None:
+    fm, _ = split_front_matter(TOML_TOMLKIT_REWRITES)
+    located = [(sc.path, fm.raw[sc.start : sc.end]) for sc in fmod._scalars(fm)]
+    assert located == [
+        (("a", 0, "x"), "'a0'"),
+        (("b", "y"), '"b"'),
+        (("a", 1, "x"), "'a1'"),
+        (("a", 1, "items", 0, "z"), "'i'"),
+    ]
+    edits = {("a", 0, "x"): "A0", ("b", "y"): "B", ("a", 1, "x"): "A1"}
+    edits[("a", 1, "items", 0, "z")] = "I"
+    new = splice(fm, edits)
+    assert new == TOML_TOMLKIT_REWRITES.replace("'a0'", "'A0'").replace('"b"', '"B"').replace(
+        "'a1'", "'A1'"
+    ).replace("'i'", "'I'")
+
+
+def test_toml_bracket_lines_inside_values_are_not_headers() -> None:
+    text = "+++\ns = '''\n[not a header]\n'''\narr = [\n[1],\n['x'],\n]\n[t]\nk = 'v'\n+++\n"
+    for variant in (text, text.replace("\n", "\r\n")):
+        fm, _ = split_front_matter(variant)
+        assert [sc.path for sc in fmod._scalars(fm)] == [
+            ("s",),
+            ("arr", 0, 0),
+            ("arr", 1, 0),
+            ("t", "k"),
+        ]
+        new = add_key(fm, ("summary",), "S")
+        nl = "\r\n" if "\r\n" in variant else "\n"
+        assert new == variant.replace(f"[t]{nl}", f'summary = "S"{nl}[t]{nl}')
+
+
+TOML_COMMENTS_INLINE_DOTTED = """\
++++
+title = "題" # 題名 = "not this"
+params.sub.caption = 'ドット'
+meta = { caption = "インライン", alt = 'lit', n = { deep = "深い" } }
+arr = [ # comment "x"
+  "一", # "two"
+  '二',
+]
++++
+"""
+
+
+def test_splice_toml_comments_inline_tables_dotted_keys() -> None:
+    fm, _ = split_front_matter(TOML_COMMENTS_INLINE_DOTTED)
+    styles = [(sc.path, sc.style) for sc in fmod._scalars(fm)]
+    assert styles == [
+        (("title",), '"'),
+        (("params", "sub", "caption"), "'"),
+        (("meta", "caption"), '"'),
+        (("meta", "alt"), "'"),
+        (("meta", "n", "deep"), '"'),
+        (("arr", 0), '"'),
+        (("arr", 1), "'"),
+    ]
+    new = splice(
+        fm,
+        {
+            ("title",): "Title",
+            ("params", "sub", "caption"): "Dot",
+            ("meta", "caption"): "Inline",
+            ("meta", "alt"): "it's",  # a literal string cannot hold "'": basic instead
+            ("meta", "n", "deep"): "Deep",
+            ("arr", 0): "One",
+            ("arr", 1): "Two",
+        },
+    )
+    assert new == (
+        "+++\n"
+        'title = "Title" # 題名 = "not this"\n'
+        "params.sub.caption = 'Dot'\n"
+        'meta = { caption = "Inline", alt = "it\'s", n = { deep = "Deep" } }\n'
+        'arr = [ # comment "x"\n'
+        '  "One", # "two"\n'
+        "  'Two',\n"
+        "]\n"
+        "+++\n"
+    )
+
+
+def test_splice_toml_multiline_strings_keep_their_style() -> None:
+    text = "+++\nsummary = \"\"\"\\\n  続き \\\n  です\"\"\"\ntitle = '''\n一\n二'''\n+++\n"
+    fm, _ = split_front_matter(text)
+    assert fm.data == {"summary": "続き です", "title": "一\n二"}
+    new = splice(fm, {("summary",): "Continued", ("title",): "One\nTwo"})
+    assert new == "+++\nsummary = \"\"\"Continued\"\"\"\ntitle = '''\nOne\nTwo'''\n+++\n"
+    # A multi-line literal cannot end with "'": it becomes a multi-line basic string.
+    new = splice(fm, {("title",): "a 'quote'"})
+    assert new.endswith('title = """\na \'quote\'"""\n+++\n')
+
+
+def test_add_key_toml_copies_the_title_separator() -> None:
+    fm, _ = split_front_matter('+++\n"title" = "x"\ndraft = true\n+++\n')
+    assert (
+        add_key(fm, ("summary",), "S") == '+++\n"title" = "x"\nsummary = "S"\ndraft = true\n+++\n'
+    )
+    fm, _ = split_front_matter("+++\ntitle =\t'x' # c\n+++\n")
+    assert add_key(fm, ("summary",), "S") == "+++\ntitle =\t'x' # c\nsummary =\t\"S\"\n+++\n"
+
+
+JSON_NESTED_ESCAPES = (
+    '{"title": "\\u984c", "image": {"caption": "\\ud83d\\ude00 cap", "meta": {"alt": "a\\"b"}},'
+    ' "tags": ["x", {"y": "z"}]}\nbody'
+)
+
+
+def test_json_nested_objects_and_unicode_escapes() -> None:
+    fm, body = split_front_matter(JSON_NESTED_ESCAPES)
+    assert body == "body" and fm.raw.endswith("]}\n")
+    assert fm.data["title"] == "題" and fm.data["image"]["caption"] == "😀 cap"
+    located = [(sc.path, sc.value, fm.raw[sc.start : sc.end]) for sc in fmod._scalars(fm)]
+    assert located == [
+        (("title",), "題", '"\\u984c"'),
+        (("image", "caption"), "😀 cap", '"\\ud83d\\ude00 cap"'),
+        (("image", "meta", "alt"), 'a"b', '"a\\"b"'),
+        (("tags", 0), "x", '"x"'),
+        (("tags", 1, "y"), "z", '"z"'),
+    ]
+    assert [f.path for f in reader_fields(fm)] == [("title",), ("image", "caption")]
+    new = splice(fm, {("title",): "Title ✓", ("image", "caption"): "😀 cap\u2028"})
+    assert new == fm.raw.replace('"\\u984c"', '"Title ✓"').replace(
+        '"\\ud83d\\ude00 cap"', '"😀 cap\\u2028"'
+    )
+    added = add_key(fm, ("summary",), "要約")
+    assert added == fm.raw.replace('"\\u984c", ', '"\\u984c", "summary": "要約", ')
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "body"),
+    [
+        ('{"a": "}"}\r\nbody', '{"a": "}"}\r\n', "body"),
+        ('{"a": {"b": [1, {}]}}{"c": 2}', '{"a": {"b": [1, {}]}}', '{"c": 2}'),
+        ('{\n  "a": "\\\\"\n}\n\n', '{\n  "a": "\\\\"\n}\n', "\n"),
+    ],
+)
+def test_json_object_ends_where_the_decoder_says(text: str, raw: str, body: str) -> None:
+    fm, rest = split_front_matter(text)
+    assert (fm.raw, rest) == (raw, body)
