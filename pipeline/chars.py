@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 # Kana, kanji (with the compatibility and extension-B blocks), half-width katakana, 々〆ヵヶ.
 LETTERS = (
     "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
     "\U00020000-\U0002fa1f々〆ヵヶ"
 )
-# Japanese and full-width punctuation: 、。「」（）！？ and the like.
+# Japanese and full-width punctuation: 、。「」（）！？ and the like (a regex class range).
 PUNCTUATION = "\u3001-\u303f\uff01-\uff65"
+
+# The one table of Japanese punctuation. Sentence-final marks, commas and bracket pairs (what
+# the tokenizer cuts at and keeps together), then the English mark each one stands for, bare:
+# each stage adds the spacing and quote style its output needs.
+STOPS = "。｡．！？"
+COMMAS = "、，､"
+BRACKETS: Mapping[str, str] = MappingProxyType(
+    {"「": "」", "『": "』", "（": "）", "【": "】", "〔": "〕", "〈": "〉", "《": "》", "［": "］"}
+)
+ENGLISH_PUNCTUATION: Mapping[str, str] = MappingProxyType(
+    {
+        "、": ",", "，": ",", "。": ".", "．": ".", "！": "!", "？": "?", "：": ":", "；": ";",
+        "・": ",", "（": "(", "）": ")", "「": "“", "」": "”", "『": "“", "』": "”",
+        "《": "“", "》": "”", "【": "[", "】": "]", "〈": "<", "〉": ">",
+        "〜": "~", "…": "...", "‥": "..", "\u3000": " ",
+    }
+)  # fmt: skip
 
 JAPANESE_LETTER = re.compile(f"[{LETTERS}]")
 JAPANESE_LETTERS_RUN = re.compile(f"[{LETTERS}ー]+")

@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline import chars
+from pipeline.plaintext import shorten_at_clause, usable_english
 
 Block = Literal["heading", "paragraph", "list", "quote", "table", "caption"]
 ExtractiveMethod = Literal["lead", "rank"]
@@ -203,155 +202,6 @@ def rank_candidates(cands: Sequence[Candidate], *, method: ExtractiveMethod) -> 
     # Rounding makes ties (and so the order) independent of float summation noise.
     order = sorted(range(len(pool)), key=lambda k: (-round(scores[k], 12), k))
     return [pool[k] for k in order]
-
-
-# --------------------------------------------------------------------------------------------
-# English clean-up
-
-_JA_PUNCT = str.maketrans(
-    {
-        "、": ", ",
-        "。": ". ",
-        "「": '"',
-        "」": '"',
-        "『": '"',
-        "』": '"',
-        "・": " ",
-        "〜": "~",
-        "【": "[",
-        "】": "]",
-        "〈": "<",
-        "〉": ">",
-        "《": '"',
-        "》": '"',
-        "…": "...",
-        "‥": "..",
-        "“": '"',
-        "”": '"',
-        "‘": "'",
-        "’": "'",
-        "\u3000": " ",
-    }
-)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<(?:https?|ftp)://[^>]*>|<[^@\s>]+@[^>\s]+>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
-_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
-# Stops at brackets and quotes, so that "(https://x.io)." loses the URL, not the bracket.
-_URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]{}\"'`]+", re.I)
-_STRAY_MARK = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
-# Placeholders a translation stage may leave behind when the model mangles them.
-_PLACEHOLDER = re.compile(
-    r"[\ue000-\uf8ff]|⟦[^⟧]*⟧|\[\[\s*\d+\s*\]\]|«\s*\d+\s*»|<\s*/?\s*[A-Za-z]*\d+\s*/?\s*>"
-    r"|\b__[A-Z]+_?\d+__\b|\bATOM_?\d+\b"
-)
-_CODE = re.compile(r"(`+)(.+?)\1", re.S)
-_EMPHASIS = re.compile(
-    r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)"
-)
-_BLOCK_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)", re.M)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]|\"\s*\"")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
-_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
-_REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
-_LEADING_JUNK = re.compile(r"^[\s,.;:!?)\]\-–—]+")
-
-
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-
-
-def clean_english(text: str) -> str:
-    """Plain text: no Markdown, HTML, shortcodes, URLs or placeholders; whitespace normalised."""
-    text = unicodedata.normalize("NFKC", text).translate(_JA_PUNCT)
-    text = _SHORTCODE.sub(" ", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _AUTOLINK.sub(" ", text)
-    # An unclosed `<a` left by a model must not start a tag where the theme renders the summary.
-    text = _TAG_START.sub("", text)
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    for _ in range(2):  # nested emphasis (***x***)
-        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
-    # What is left is unpaired Markdown; snake_case keeps its inner underscores.
-    text = _STRAY_MARK.sub("", text)
-    text = _BLOCK_MARK.sub(" ", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = " ".join(text.split())
-    text = _EMPTY_BRACKETS.sub(" ", text)
-    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    text = _REPEATED_PUNCT.sub(r"\1", text)
-    text = " ".join(text.split())
-    return _LEADING_JUNK.sub("", text)
-
-
-_ABBREVIATIONS = (
-    "e.g.",
-    "i.e.",
-    "etc.",
-    "vs.",
-    "cf.",
-    "Mr.",
-    "Ms.",
-    "Dr.",
-    "Fig.",
-    "No.",
-    "approx.",
-)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def english_sentences(text: str) -> list[str]:
-    """Split clean English text at sentence ends (not after common abbreviations)."""
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        head = text[start : match.start()].rstrip("\"')]")
-        if head.endswith(_ABBREVIATIONS):
-            continue
-        pieces.append(text[start : match.start()].strip())
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
-
-
-_ENDED = re.compile(r"[.!?][\"'”’)\]›»]*$")
-
-
-def _close(sentence: str) -> str:
-    """End with a full stop unless it already ends a sentence (a closing quote or bracket may
-    follow the stop: `He said "yes."`)."""
-    sentence = sentence.rstrip(" ,;:-–—")
-    return sentence if _ENDED.search(sentence) else sentence + "."
-
-
-def usable_english(text: str) -> list[str] | None:
-    """The translation as clean English sentences, or None when it cannot stand in a summary."""
-    cleaned = clean_english(text)
-    if not cleaned or chars.has_japanese_letters(cleaned):
-        return None
-    sentences = [_close(s) for s in english_sentences(cleaned)]
-    sentences = [s for s in sentences if sum(ch.isalpha() for ch in s) >= 3]
-    return sentences or None
-
-
-def shorten_at_clause(sentence: str, max_chars: int) -> str | None:
-    """Cut at the last ", " or "; " that leaves a sentence within max_chars; None if none does."""
-    best = None
-    for match in re.finditer(r"[,;] ", sentence):
-        head = sentence[: match.start()]
-        if len(head) + 1 > max_chars:
-            break
-        best = head
-    # A head of one or two words is not a sentence ("However.").
-    if best is None or len(best.split()) < 4:
-        return None
-    return _close(best)
 
 
 # --------------------------------------------------------------------------------------------

@@ -274,11 +274,13 @@ def _pairs_in_order(slots: tuple[_Slot, ...], numbers: list[int]) -> bool:
 
 # --- putting the English back into shape ------------------------------------------------------
 
+# English puts a space after , . ! ? : ; ) and before (. Brackets whose English forms are Markdown
+# link or HTML syntax ([ ] < >) stay as the model wrote them; 《》 and ‥ were never converted here.
 _JA_PUNCT = {
-    "、": ", ", "。": ". ", "，": ", ", "．": ". ", "「": "\u201c", "」": "\u201d",
-    "『": "\u201c", "』": "\u201d", "（": " (", "）": ") ", "！": "! ", "？": "? ",
-    "：": ": ", "；": "; ", "\u3000": " ", "・": ", ", "〜": "~", "…": "...",
-}  # fmt: skip
+    ja: " (" if en == "(" else en + " " if en in {",", ".", "!", "?", ":", ";", ")"} else en
+    for ja, en in chars.ENGLISH_PUNCTUATION.items()
+    if ja not in "【】〈〉《》‥"
+}
 
 
 def _finish(prep: _Prepared, decoded: str) -> str:

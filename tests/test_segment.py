@@ -332,7 +332,7 @@ def test_corpus_sentences_and_clauses(tagger):
 
 
 def test_fast_feature_reading_matches_fugashi(tagger):
-    from pipeline.segment import _features
+    from pipeline.segment.analysis import _features
 
     text = '1,000円の"quote"をhonyakuで食べた\ue000、ｗｗ（笑）。行かなかったので、来い！'
     for node in tagger(text):

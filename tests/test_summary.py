@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.plaintext import clean_english
 from pipeline.summary import (
     Candidate,
     SummaryModelUnavailable,
-    clean_english,
     japanese_summary,
     load_abstractive,
     rank_candidates,
@@ -433,3 +433,31 @@ def test_corpus_posts_get_a_valid_summary_or_a_reason():
             ja = japanese_summary(cands, method)
             assert ja is None or len(ja) <= 120
     assert got >= len(posts)  # most posts have prose: a summary for at least half the runs
+
+
+# --- Markdown read from parsed tokens ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        (
+            '**Bold**, *em*, ~~gone~~ and `code` in [a link](https://x.io "t") with ![alt](i.png) '
+            "and <span>html</span>.",
+            "Bold, em, gone and code in a link with and html.",
+        ),
+        ("# Heading\n\n> quoted\n\n- item one\n1. item two", "Heading quoted item one item two"),
+        (
+            "Call foo_bar_baz and __init__ on <https://x.io> or <me@x.io>.",
+            "Call foo_bar_baz and init on or.",
+        ),
+        ("<div>\nhello\n</div>", "hello"),
+        ("```sh\nls -l\n```\nafter", "sh ls -l after"),
+        # Link syntax CommonMark leaves as text (no reference definition, a space in the target).
+        ("【Note】【Chrome】 Resize fires too.", "Note Resize fires too."),
+        ("A [ref link][1] and [another](a b).", "A ref link and another."),
+        ("Use &amp; as written.", "Use &amp; as written."),
+    ],
+)
+def test_markdown_is_stripped_to_its_reading_text(markdown: str, plain: str):
+    assert clean_english(markdown) == plain

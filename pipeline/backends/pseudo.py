@@ -12,9 +12,13 @@ import re
 
 from pipeline import chars
 
+_STRAIGHT = str.maketrans("“”", '""')
 _SYLLABLES = ("ka", "ri", "to", "me", "su", "na", "lo", "vi", "de", "po", "ra", "ne")
-_PUNCT = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "（": "(", "）": ")",
-                        "！": "!", "？": "?", "：": ":", "・": ",", "\u3000": " "})  # fmt: skip
+# The marks a preview shows in ASCII itself (with straight quotes); the translate stage's own
+# clean-up converts the rest, as it does for a real model's output.
+_PUNCT = str.maketrans(
+    {ja: chars.ENGLISH_PUNCTUATION[ja].translate(_STRAIGHT) for ja in "、。「」（）！？：・\u3000"}
+)
 
 
 class PseudoBackend:
