@@ -38,6 +38,7 @@ class Plan:
     forced_verbatim: list[tuple[int, int]] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
+    table_rows: set[int] = field(default_factory=set)  # rows whose cells were handled
 
 
 @dataclass
@@ -188,8 +189,9 @@ def _trim_hard_breaks(body: str, spans: list[tuple[int, int]]) -> None:
 def _table_row(token: Token, ctx: Context) -> None:
     assert token.map is not None
     row = token.map[0]
-    if any(u.block == "table" and ctx.masked.line_of(u.start) == row for u in ctx.plan.units):
+    if row in ctx.plan.table_rows:
         return  # the row was handled with its first cell
+    ctx.plan.table_rows.add(row)
     cells = _split_row(ctx.masked.texts[row])
     start = ctx.lines[row].start
     for lo, hi in cells:
@@ -221,10 +223,8 @@ def _html_units(token: Token, ctx: Context) -> None:
     script/style/pre/code are not."""
     assert token.map is not None
     first, last = token.map[0], min(token.map[1], len(ctx.lines)) - 1
-    raw = ctx.masked.source()  # offsets differ from the body only by line endings
-    norm_start = sum(len(t) + 1 for t in ctx.masked.texts[:first])
-    norm_end = norm_start + sum(len(t) + 1 for t in ctx.masked.texts[first : last + 1]) - 1
-    block = raw[norm_start:norm_end]
+    # The block as markdown-it saw it: offsets differ from the body only by line endings.
+    block = "\n".join(ctx.masked.texts[first : last + 1])
     if block.lstrip().startswith("<!--"):
         return
     pos = 0

@@ -8,10 +8,9 @@ and a prose-holding pair's tags on lines of their own become blank lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.document.lines import Line
+from pipeline.document.lines import Line, Ranges
 from pipeline.inline import CLOSE, OPEN, SOLO, Found
 from pipeline.shortcodes import Shortcode, lex_shortcodes, pair_shortcodes
 
@@ -74,21 +73,22 @@ def mask_shortcodes(body: str, masked: Masked) -> Shortcodes:
     pairs, alone = pair_shortcodes(tags)
     atoms: list[Found] = []
     cuts: list[Shortcode] = []
-    inside_data: list[tuple[int, int]] = []
+    data: list[tuple[int, int]] = []
     for pair in pairs:
         if pair.holds_prose:
             continue
         start, end = pair.open.start, pair.close.end
-        inside_data.append((start, end))
+        data.append((start, end))
         masked.fill(start, end, blank=masked.whole_lines(start, end))
+    inside_data = Ranges.of(data)
     for pair in pairs:
-        if pair.holds_prose and not within(pair.open.start, inside_data):
+        if pair.holds_prose and not inside_data.covers(pair.open.start):
             for tag, role in ((pair.open, OPEN), (pair.close, CLOSE)):
                 _mask_tag(tag, role, masked, atoms, cuts)
     for tag in alone:
-        if not within(tag.start, inside_data):
+        if not inside_data.covers(tag.start):
             _mask_tag(tag, SOLO, masked, atoms, cuts)
-    return Shortcodes(tuple(atoms), tuple(cuts), tuple(inside_data))
+    return Shortcodes(tuple(atoms), tuple(cuts), tuple(data))
 
 
 def _mask_tag(
@@ -102,7 +102,3 @@ def _mask_tag(
     else:
         masked.fill(tag.start, tag.end, blank=False)
         atoms.append(Found(tag.start, tag.end, "shortcode", role))
-
-
-def within(offset: int, ranges: Iterable[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in ranges)

@@ -7,8 +7,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.document.blocks import Context, Plan, walk
-from pipeline.document.lines import line_table
-from pipeline.document.masking import Masked, mask_shortcodes, within
+from pipeline.document.lines import Ranges, line_table
+from pipeline.document.masking import Masked, mask_shortcodes
 from pipeline.document.model import CodeBlock, Document, Prose, Span, Verbatim
 from pipeline.document.units import DocumentText
 from pipeline.frontmatter import split_front_matter
@@ -38,21 +38,22 @@ def parse_body(
     env: dict = {}
     tokens = _markdown().parse(masked.source(), env)
     references = frozenset(env.get("references", {}).keys())
-    doc = DocumentText(body, shortcodes.atoms, shortcodes.cuts, references)
+    doc = DocumentText.of(body, shortcodes.atoms, shortcodes.cuts, references)
     plan = Plan(forced_verbatim=list(shortcodes.data))
     context = Context(doc, lines, masked, plan, prose_fences)
     walk(tokens, context)
-    units = plan.units + _param_units(shortcodes.cuts, context)
-    units = _drop_overlaps(units, plan.forced_verbatim)
+    verbatim = Ranges.of(plan.forced_verbatim)
+    units = plan.units + _param_units(shortcodes.cuts, context, verbatim)
+    units = _drop_overlaps(units, verbatim)
     return _assemble(body, units), tuple(sorted(plan.code_blocks, key=lambda c: c.start))
 
 
-def _param_units(cuts: tuple[Shortcode, ...], ctx: Context) -> list[Prose]:
+def _param_units(cuts: tuple[Shortcode, ...], ctx: Context, verbatim: Ranges) -> list[Prose]:
     """A shortcode's prose parameters (a figure's caption, a details summary) are units too."""
     units: list[Prose] = []
     for tag in cuts:
         line = ctx.masked.line_of(tag.start)
-        if line in ctx.plan.code_lines or within(tag.start, ctx.plan.forced_verbatim):
+        if line in ctx.plan.code_lines or verbatim.covers(tag.start):
             continue
         for param in tag.prose_params:
             value = ctx.body[param.start : param.end]
@@ -64,10 +65,10 @@ def _param_units(cuts: tuple[Shortcode, ...], ctx: Context) -> list[Prose]:
     return units
 
 
-def _drop_overlaps(units: list[Prose], verbatim: list[tuple[int, int]]) -> list[Prose]:
+def _drop_overlaps(units: list[Prose], verbatim: Ranges) -> list[Prose]:
     kept: list[Prose] = []
     for unit in sorted(units, key=lambda u: (u.start, -u.end)):
-        if any(start < unit.end and unit.start < end for start, end in verbatim):
+        if verbatim.overlaps(unit.start, unit.end):
             continue
         if kept and unit.start < kept[-1].end:
             continue

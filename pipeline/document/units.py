@@ -7,6 +7,7 @@ parameters are prose themselves cut the block into several units.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from pipeline import chars
@@ -20,9 +21,35 @@ class DocumentText:
     """What unit building needs of the whole document."""
 
     body: str
-    shortcode_atoms: tuple[Found, ...]
+    shortcode_atoms: tuple[Found, ...]  # in the order they were masked
     cuts: tuple[Shortcode, ...]
     references: frozenset[str]  # normalized labels of link reference definitions
+    # The same atoms and cuts sorted by start, for finding a block's own in logarithmic time
+    # (tags never overlap, so the ends are sorted too).
+    sorted_atoms: tuple[Found, ...] = ()
+    sorted_cuts: tuple[Shortcode, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        body: str,
+        atoms: tuple[Found, ...],
+        cuts: tuple[Shortcode, ...],
+        references: frozenset[str],
+    ) -> DocumentText:
+        by_start = sorted(atoms, key=lambda f: f.start)
+        cuts_by_start = sorted(cuts, key=lambda c: c.start)
+        return cls(body, atoms, cuts, references, tuple(by_start), tuple(cuts_by_start))
+
+    def shortcodes_within(self, lo: int, hi: int) -> tuple[list[Found], list[Shortcode]]:
+        """The atoms and cuts lying wholly inside [lo, hi]."""
+        atoms = self.sorted_atoms
+        first = bisect_left(atoms, lo, key=lambda f: f.start)
+        last = bisect_right(atoms, hi, key=lambda f: f.end)
+        cuts = self.sorted_cuts
+        first_cut = bisect_left(cuts, lo, key=lambda c: c.start)
+        last_cut = bisect_right(cuts, hi, key=lambda c: c.end)
+        return list(atoms[first:last]), list(cuts[first_cut:last_cut])
 
 
 @dataclass(frozen=True)
@@ -68,14 +95,7 @@ def emit(
     """Turn a block's per-line content ranges into prose units, cut around shortcodes whose
     parameters are prose themselves."""
     block = _Block.of(doc.body, spans)
-    fixed = tuple(
-        (block.to_logical(f.start), block.to_logical(f.end), f.kind)
-        for f in doc.shortcode_atoms
-        if spans[0][0] <= f.start and f.end <= spans[-1][1]
-    )
-    roles = {
-        (block.to_logical(f.start), block.to_logical(f.end)): f.role for f in doc.shortcode_atoms
-    }
+    fixed, roles, cut_ranges = _shortcodes(block, doc, spans[0][0], spans[-1][1])
     found = scan_atoms(block.logical, references=doc.references, fixed=fixed, heading=heading)
     found = [
         Found(f.start, f.end, f.kind, roles.get((f.start, f.end), f.role))
@@ -83,7 +103,6 @@ def emit(
         else f
         for f in found
     ]
-    cut_ranges = {(block.to_logical(c.start), block.to_logical(c.end)) for c in doc.cuts}
     units: list[Prose] = []
     piece_start = 0
     first_piece = True
@@ -98,6 +117,31 @@ def emit(
         first_piece = False
         piece_start = atom.end
     return units
+
+
+def _shortcodes(
+    block: _Block, doc: DocumentText, lo: int, hi: int
+) -> tuple[tuple[tuple[int, int, str], ...], dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """The block's shortcode atoms in logical positions (for the atom scan), their roles, and
+    the logical ranges of the tags the block is cut at.
+
+    A tag not wholly inside [lo, hi] has an edge outside every line of the block, so its
+    logical range holds a -1 and can never equal an atom's: only the block's own tags count."""
+    atoms, cuts = doc.shortcodes_within(lo, hi)
+    fixed = _logical_atoms(block, atoms)
+    if any(start < 0 or end < 0 for start, end, _ in fixed):
+        # An atom's edge falls between the block's lines: its -1 could meet a tag from
+        # anywhere, so look all of them up, as the whole-document lists have them.
+        atoms = [f for f in doc.shortcode_atoms if lo <= f.start and f.end <= hi]
+        fixed = _logical_atoms(block, atoms)
+        atoms, cuts = list(doc.shortcode_atoms), list(doc.cuts)
+    roles = {(block.to_logical(f.start), block.to_logical(f.end)): f.role for f in atoms}
+    cut_ranges = {(block.to_logical(c.start), block.to_logical(c.end)) for c in cuts}
+    return fixed, roles, cut_ranges
+
+
+def _logical_atoms(block: _Block, atoms: list[Found]) -> tuple[tuple[int, int, str], ...]:
+    return tuple((block.to_logical(f.start), block.to_logical(f.end), f.kind) for f in atoms)
 
 
 def _unit(
