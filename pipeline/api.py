@@ -16,6 +16,7 @@ from pipeline import chars, segment
 from pipeline.checks import output_problem
 from pipeline.document import Atom, Document, Prose, parse_document
 from pipeline.frontmatter import (
+    Field,
     FrontMatterError,
     add_key,
     has_key,
@@ -132,20 +133,31 @@ class Engine:
 
 
 @dataclass(frozen=True)
-class _Unit:
+class ReaderUnit:
     """A piece of reader text: a body prose span or a front-matter value."""
 
     text: str
     roles: tuple[str, ...]
-    block: str
+    block: str  # the prose unit's block kind, or "front" for a front-matter value
     line_start: bool
 
 
 @dataclass(frozen=True)
-class _Plan:
+class UnitPlan:
     pieces: tuple[str, ...]  # the unit text cut into sentences (and clauses)
     sent: tuple[int | None, ...]  # for each piece, its index in the batch, or None if kept
     sentence: tuple[int, ...]  # for each piece, which sentence of the unit it belongs to
+
+
+@dataclass(frozen=True)
+class PostPlan:
+    """What translate sends for a post, decided before any model call; `inspect` shows it."""
+
+    document: Document
+    fields: tuple[Field, ...]  # front-matter reader text
+    units: tuple[ReaderUnit, ...]  # the body's prose units, then one per field
+    plans: tuple[UnitPlan | None, ...]  # None: kept as written (a skip comment)
+    batch: tuple[Sentence, ...]  # what goes to the translation stage, in order
 
 
 def translate_markdown(text: str, translator: Any, *, summarize: bool = True) -> str:
@@ -158,35 +170,46 @@ def translate_post(
     text: str, engine: Engine, options: Options = Options()
 ) -> tuple[str, PostReport]:
     """The English post and what happened to it. Raises HonyakuError for unreadable input."""
-    document = parse_post(text, prose_fences=options.prose_fences)
+    post = plan_post(text, engine, options)
+    document, fields, plans = post.document, post.fields, list(post.plans)
     report = PostReport(code_fence_japanese=_fence_japanese(document))
-    skipped = _skipped_units(document)
-    body_units = [_body_unit(u) for u in document.prose]
-    fields = reader_fields(document.front_matter, include_taxonomies=options.translate_taxonomies)
-    fm_units = [_Unit(f.value, (), "front", False) for f in fields]
-    units = body_units + fm_units
-    batch: list[Sentence] = []
-    plans = [
-        _plan_unit(u, engine, options, batch) if i not in skipped else None
-        for i, u in enumerate(units)
-    ]
-    results = translate_sentences(batch, engine.capabilities(options))
+    results = translate_sentences(post.batch, engine.capabilities(options))
     _count(results, report)
     outputs = {
-        i: _assemble(units[i], plan, results) for i, plan in enumerate(plans) if plan is not None
+        i: _assemble(post.units[i], plan, results)
+        for i, plan in enumerate(plans)
+        if plan is not None
     }
-    body_texts = {i: t for i, t in outputs.items() if i < len(body_units)}
+    body_count = len(document.prose)
+    body_texts = {i: t for i, t in outputs.items() if i < body_count}
     try:
         body = render_body(document, body_texts)
     except RenderError as exc:  # a bug, not bad input: say so plainly
         raise RuntimeError(f"internal error while rendering: {exc}") from exc
     edits: dict[tuple, str] = {}
     for k, fld in enumerate(fields):
-        new = outputs.get(len(body_units) + k)
+        new = outputs.get(body_count + k)
         if new is not None and new != fld.value:
             edits[fld.path] = new
     front = _front_matter(document, edits, plans, results, engine, options, report)
     return document.front_matter.prefix + front + body, report
+
+
+def plan_post(text: str, engine: Engine, options: Options = Options()) -> PostPlan:
+    """Cut a post into the sentences (and clauses) translate sends, as translate does it: skip
+    comments, prose fences and the clause budget applied. Raises HonyakuError."""
+    document = parse_post(text, prose_fences=options.prose_fences)
+    skipped = _skipped_units(document)
+    fm = document.front_matter
+    fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
+    body_units = [_body_unit(u) for u in document.prose]
+    units = (*body_units, *(ReaderUnit(f.value, (), "front", False) for f in fields))
+    batch: list[Sentence] = []
+    plans = tuple(
+        _plan_unit(u, engine, options, batch) if i not in skipped else None
+        for i, u in enumerate(units)
+    )
+    return PostPlan(document, fields, units, plans, tuple(batch))
 
 
 def parse_post(text: str, *, prose_fences: bool = False) -> Document:
@@ -221,7 +244,9 @@ def _skipped_units(document: Document) -> set[int]:
     return skipped
 
 
-def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Sentence]) -> _Plan:
+def _plan_unit(
+    unit: ReaderUnit, engine: Engine, options: Options, batch: list[Sentence]
+) -> UnitPlan:
     pieces: list[str] = []
     sent: list[int | None] = []
     owner: list[int] = []
@@ -246,7 +271,7 @@ def _plan_unit(unit: _Unit, engine: Engine, options: Options, batch: list[Senten
                     batch.append(Sentence(piece, unit.roles))
                 else:
                     sent.append(None)
-    return _Plan(tuple(pieces), tuple(sent), tuple(owner))
+    return UnitPlan(tuple(pieces), tuple(sent), tuple(owner))
 
 
 def _count(results: list[Result], report: PostReport) -> None:
@@ -260,7 +285,7 @@ def _count(results: list[Result], report: PostReport) -> None:
             report.kept.append(result.reason or "kept")
 
 
-def _assemble(unit: _Unit, plan: _Plan, results: list[Result]) -> str:
+def _assemble(unit: ReaderUnit, plan: UnitPlan, results: list[Result]) -> str:
     outputs = [
         results[k].text if k is not None else piece
         for piece, k in zip(plan.pieces, plan.sent, strict=True)
@@ -272,7 +297,7 @@ def _assemble(unit: _Unit, plan: _Plan, results: list[Result]) -> str:
 def _front_matter(
     document: Document,
     edits: dict[tuple, str],
-    plans: list[_Plan | None],
+    plans: list[UnitPlan | None],
     results: list[Result],
     engine: Engine,
     options: Options,
@@ -341,7 +366,7 @@ def _plain(text: str, atoms: tuple[str, ...]) -> str:
 
 def _summary(
     document: Document,
-    plans: list[_Plan | None],
+    plans: list[UnitPlan | None],
     results: list[Result],
     engine: Engine,
     options: Options,
@@ -358,7 +383,7 @@ def _summary(
 
 def _candidates(
     document: Document,
-    plans: list[_Plan | None],
+    plans: list[UnitPlan | None],
     results: list[Result] | None,
     engine: Engine,
 ) -> tuple[list[Candidate], dict[str, str]]:
@@ -389,7 +414,7 @@ def _candidates(
     return candidates, english
 
 
-def _sentences(plan: _Plan) -> list[list[int]]:
+def _sentences(plan: UnitPlan) -> list[list[int]]:
     """Piece indexes grouped by the sentence they belong to (clauses join back up)."""
     groups: dict[int, list[int]] = {}
     for index, number in enumerate(plan.sentence):
@@ -413,18 +438,12 @@ def _code_share(piece: str, unit: Prose) -> float:
 def summary_candidates(text: str, engine: Engine | None = None) -> list[Candidate]:
     """The summarizer's view of a post without translating it (for evaluation scripts)."""
     engine = engine or Engine(translator=None)
-    document = parse_post(text)
-    skipped = _skipped_units(document)
-    batch: list[Sentence] = []
-    plans = [
-        None if i in skipped else _plan_unit(_body_unit(u), engine, Options(), batch)
-        for i, u in enumerate(document.prose)
-    ]
-    return _candidates(document, plans, None, engine)[0]
+    post = plan_post(text, engine)
+    return _candidates(post.document, list(post.plans), None, engine)[0]
 
 
-def _body_unit(unit: Prose) -> _Unit:
-    return _Unit(unit.text, tuple(a.role for a in unit.atoms), unit.block, unit.line_start)
+def _body_unit(unit: Prose) -> ReaderUnit:
+    return ReaderUnit(unit.text, tuple(a.role for a in unit.atoms), unit.block, unit.line_start)
 
 
 def _candidate_block(unit: Prose) -> str:

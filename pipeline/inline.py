@@ -4,13 +4,23 @@ markdown-it-py's inline tokens carry no source offsets and fold escapes and enti
 so atoms are found by re-scanning each block's raw text with CommonMark's inline rules for the
 constructs that matter here. Over-protecting is harmless (an atom is put back byte for byte);
 under-protecting is not, so the scanner errs on the side of atoms.
+
+Where markdown-it-py has the rule as data (reference-label normalization, ASCII punctuation, the
+autolink, entity and HTML tag patterns) it is used; the scans themselves are this module's,
+because markdown-it-py's rule functions advance a parser state without telling where a construct
+started and ended, and they are stricter than the deliberately generous scans here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+
+from markdown_it.common import html_re
+from markdown_it.common.utils import isMdAsciiPunct, normalizeReference
+from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
+from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 
 from pipeline import chars
 
@@ -28,24 +38,34 @@ class Found:
 
 
 _CODE_RUN = re.compile(r"`+")
-_AUTOLINK = re.compile(
-    r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
-)
-_ATTR = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+
+
+def _unanchored(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """markdown-it-py 3 anchors its patterns with `^`, 4 matches them at a position instead."""
+    return re.compile(pattern.pattern.removeprefix("^"), pattern.flags)
+
+
+_ENTITIES = (_unanchored(DIGITAL_RE), _unanchored(NAMED_RE))
+# markdown-it-py's HTML tag pattern, except comments: its comment pattern refuses `<!-- a --->`,
+# which CommonMark (and so Hugo) reads as a comment, and a comment must never become prose.
 _HTML_TAG = re.compile(
-    r"<(?:[A-Za-z][A-Za-z0-9-]*"
-    + _ATTR
-    + r"*\s*/?>|/[A-Za-z][A-Za-z0-9-]*\s*>|!--.*?-->|\?.*?\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)",
-    re.DOTALL,
+    "(?:"
+    + "|".join(
+        (
+            html_re.open_tag,
+            html_re.close_tag,
+            r"<!--[\s\S]*?-->",
+            html_re.processing,
+            html_re.declaration,
+            html_re.cdata,
+        )
+    )
+    + ")"
 )
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Bare URLs end at whitespace or the first non-ASCII character (Japanese text often follows a URL
-# with no space); trailing punctuation is not part of them.
 _BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[!-;=?-Z\\^_a-z|~]+")
 _URL_TRAIL = ".,:;!?*_~'\""
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
-_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MATH_CHARS = re.compile(r"[A-Za-z0-9\\^_=+\-*/(){}\[\]<>|,.]")
 
 
@@ -64,13 +84,13 @@ def scan_atoms(
     found: list[Found] = [Found(s, e, kind) for s, e, kind in fixed]
     taken = _Taken(found)
     _scan_code_spans(text, taken)
-    _scan_regex(text, _AUTOLINK, "url", taken)
-    _scan_regex(text, _HTML_TAG, "html", taken)
+    _scan_from(text, "<", _autolink_end, "url", taken)
+    _scan_from(text, "<", _html_tag_end, "html", taken)
     _scan_links(text, taken, references)
     _scan_regex(text, _FOOTNOTE_REF, "footnote", taken)
     _scan_math(text, taken)
     _scan_bare_urls(text, taken)
-    _scan_regex(text, _ENTITY, "entity", taken)
+    _scan_from(text, "&", _entity_end, "entity", taken)
     _scan_escapes(text, taken)
     _scan_emphasis(text, taken)
     if heading:
@@ -114,6 +134,47 @@ def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: _Taken) -
     for match in pattern.finditer(text):
         if not escaped(text, match.start()):
             taken.add(Found(match.start(), match.end(), kind))
+
+
+def _scan_from(
+    text: str, opener: str, end_at: Callable[[str, int], int | None], kind: str, taken: _Taken
+) -> None:
+    """Atoms starting at `opener` characters, left to right, each scan going on after the end
+    of the last construct found (as a regex's `finditer` would)."""
+    pos = text.find(opener)
+    while pos >= 0:
+        end = end_at(text, pos)
+        if end is None:
+            pos = text.find(opener, pos + 1)
+            continue
+        if not escaped(text, pos):
+            taken.add(Found(pos, end, kind))
+        pos = text.find(opener, end)
+
+
+def _autolink_end(text: str, pos: int) -> int | None:
+    """`<scheme:…>` or `<address@host>`, as markdown-it-py's autolink rule reads it: up to the
+    first `>`, no `<` inside."""
+    close = text.find(">", pos + 1)
+    if close < 0:
+        return None
+    inner = text[pos + 1 : close]
+    if "<" in inner or not (AUTOLINK_RE.fullmatch(inner) or EMAIL_RE.fullmatch(inner)):
+        return None
+    return close + 1
+
+
+def _html_tag_end(text: str, pos: int) -> int | None:
+    match = _HTML_TAG.match(text, pos)
+    return match.end() if match else None
+
+
+def _entity_end(text: str, pos: int) -> int | None:
+    for pattern in _ENTITIES:
+        match = pattern.match(text, pos)
+        if match:
+            return match.end()
+    return None
 
 
 def escaped(text: str, pos: int) -> bool:
@@ -201,11 +262,11 @@ def _link_tail(text: str, close: int, references: Collection[str]) -> int | None
         if end < 0:
             return None
         label = text[after + 1 : end]
-        if label == "" or normalize_label(label) in references:
+        if label == "" or normalizeReference(label) in references:
             return end + 1
         return None
     label_start = text.rfind("[", 0, close)
-    if label_start >= 0 and normalize_label(text[label_start + 1 : close]) in references:
+    if label_start >= 0 and normalizeReference(text[label_start + 1 : close]) in references:
         return close + 1
     return None
 
@@ -240,11 +301,6 @@ def _inline_destination_end(text: str, paren: int) -> int | None:
                 return i + 1
         i += 1
     return None
-
-
-def normalize_label(label: str) -> str:
-    """CommonMark's label normalization, as markdown-it-py stores reference keys."""
-    return re.sub(r"\s+", " ", label.strip()).lower().upper()
 
 
 def _scan_math(text: str, taken: _Taken) -> None:
@@ -312,7 +368,7 @@ def _scan_bare_urls(text: str, taken: _Taken) -> None:
 def _scan_escapes(text: str, taken: _Taken) -> None:
     i = 0
     while i < len(text) - 1:
-        if text[i] == "\\" and text[i + 1] in _ESCAPABLE and not taken.inside(i):
+        if text[i] == "\\" and isMdAsciiPunct(ord(text[i + 1])) and not taken.inside(i):
             taken.add(Found(i, i + 2, "escape"))
             i += 2
             continue

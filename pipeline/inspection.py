@@ -1,13 +1,16 @@
-"""`honyaku inspect`: what the translator would get for a post, and what is kept out of it."""
+"""`honyaku inspect`: what the translator would get for a post, and what is kept out of it.
+
+It shows translate's own plan of the post (api.plan_post), so its sentences are what translate
+sends: skip comments, prose fences and clause splitting included, front-matter text too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from pipeline import chars, segment
-from pipeline.api import japanese_in_code, parse_post
-from pipeline.document import Prose
-from pipeline.frontmatter import reader_fields
+from pipeline.api import Engine, Options, ReaderUnit, UnitPlan, japanese_in_code, plan_post
+from pipeline.document import Atom
 
 
 @dataclass(frozen=True)
@@ -47,34 +50,58 @@ class Inspection:
         return "\n".join(lines)
 
 
-def _shown(text: str, unit: Prose) -> tuple[str, list[str]]:
+def _shown(text: str, atoms: tuple[Atom, ...]) -> tuple[str, list[str]]:
     out: list[str] = []
     used: list[str] = []
     for char in text:
         index = chars.atom_index(char)
-        if index is not None and index < len(unit.atoms):
+        if index is not None and index < len(atoms):
             out.append(f"⟨{len(used)}⟩")
-            used.append(unit.atoms[index].raw)
+            used.append(atoms[index].raw)
         else:
             out.append("⏎" if char == "\n" else char)
     return "".join(out), used
 
 
-def inspect_post(text: str) -> Inspection:
-    document = parse_post(text)
+def inspect_post(
+    text: str, *, options: Options | None = None, engine: Engine | None = None
+) -> Inspection:
+    """What translate would send for `text` with `options`: the same planning, so the same
+    sentences and clauses. Token counts come from `engine`'s translator where it has a
+    tokenizer; without one, one token per character, as translate counts without one."""
+    post = plan_post(text, engine or Engine(translator=None), options or Options())
+    document = post.document
     fm = document.front_matter
-    fields = [f"{'.'.join(map(str, f.path))} = {f.value!r}" for f in reader_fields(fm)]
+    fields = [f"{'.'.join(map(str, f.path))} = {f.value!r}" for f in post.fields]
+    body_atoms = [unit.atoms for unit in document.prose]
     sentences: list[SentenceInfo] = []
-    for unit in document.prose:
-        for piece in segment.split_sentences(unit.text):
-            core = piece.strip()
-            if not core:
-                continue
-            shown, atoms = _shown(core, unit)
-            sentences.append(
-                SentenceInfo(unit.block, shown, atoms, segment.needs_translation(core))
-            )
-    blocks = document.code_blocks
-    japanese = japanese_in_code(document)
-    unlabelled = sum(1 for b, n in zip(blocks, japanese, strict=True) if n and not b.info)
-    return Inspection(fm.kind or "none", fields, sentences, len(blocks), sum(japanese), unlabelled)
+    for index, (unit, plan) in enumerate(zip(post.units, post.plans, strict=True)):
+        atoms = body_atoms[index] if index < len(body_atoms) else ()
+        sentences += _unit_sentences(unit, plan, atoms)
+    # A fence translated as prose (the opt-in) is not kept as written: counted as translate's
+    # report counts it.
+    kept = [
+        (block, count)
+        for block, count in zip(document.code_blocks, japanese_in_code(document), strict=True)
+        if not block.translated
+    ]
+    japanese = sum(count for _, count in kept)
+    unlabelled = sum(1 for block, count in kept if count and not block.info)
+    return Inspection(fm.kind or "none", fields, sentences, len(kept), japanese, unlabelled)
+
+
+def _unit_sentences(
+    unit: ReaderUnit, plan: UnitPlan | None, atoms: tuple[Atom, ...]
+) -> list[SentenceInfo]:
+    if plan is None:  # a skip comment keeps the block as written
+        pieces = segment.split_sentences(unit.text)
+        sent: tuple[int | None, ...] = (None,) * len(pieces)
+    else:
+        pieces, sent = list(plan.pieces), plan.sent
+    infos: list[SentenceInfo] = []
+    for piece, batch_index in zip(pieces, sent, strict=True):
+        if not piece.strip():
+            continue
+        shown, used = _shown(piece.strip(" \t\n"), atoms)
+        infos.append(SentenceInfo(unit.block, shown, used, batch_index is not None))
+    return infos

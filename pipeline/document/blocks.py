@@ -1,0 +1,261 @@
+"""The walk over markdown-it-py's block tokens: which blocks are prose, which stay verbatim.
+
+Each prose block's content lines are located in the raw body (markdown-it strips `> `, list
+indentation and heading marks from inline content, and gives no offsets) and handed to `units`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from pipeline import chars
+from pipeline.document.lines import Line
+from pipeline.document.masking import Masked
+from pipeline.document.model import CodeBlock, Prose
+from pipeline.document.units import DocumentText, emit
+from pipeline.inline import escaped
+
+_RAW_TEXT_TAGS = ("script", "style", "pre", "code", "textarea")
+_HTML_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>", re.DOTALL)
+_CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
+_CONTAINERS = {
+    "blockquote_open": "quote",
+    "list_item_open": "list",
+    "footnote_open": "footnote",
+    "th_open": "table",
+    "td_open": "table",
+}
+
+
+@dataclass
+class Plan:
+    """What the block walk decided: prose units, verbatim-only ranges, code blocks."""
+
+    units: list[Prose] = field(default_factory=list)
+    forced_verbatim: list[tuple[int, int]] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    code_lines: set[int] = field(default_factory=set)
+    table_rows: set[int] = field(default_factory=set)  # rows whose cells were handled
+
+
+@dataclass
+class Context:
+    doc: DocumentText
+    lines: list[Line]
+    masked: Masked
+    plan: Plan
+    prose_fences: bool = False
+
+    @property
+    def body(self) -> str:
+        return self.doc.body
+
+    def line_span(self, index: int) -> tuple[int, int]:
+        line = self.lines[index]
+        return line.start, line.end
+
+    def emit(
+        self, spans: list[tuple[int, int]], kind: str, *, heading: bool, line_start: bool
+    ) -> None:
+        self.plan.units.extend(emit(spans, kind, self.doc, heading=heading, line_start=line_start))
+
+
+def walk(tokens: list[Token], ctx: Context) -> None:
+    stack: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.type in _CONTAINERS:
+            stack.append(_CONTAINERS[token.type])
+        elif token.nesting == -1 and token.type.replace("_close", "_open") in _CONTAINERS:
+            stack.pop()
+        if token.type == "fence" and ctx.prose_fences and _prose_fence(token):
+            _fence_units(token, ctx)
+        elif token.type in ("fence", "code_block", "math_block", "math_block_label", "html_block"):
+            _verbatim_block(token, ctx)
+            if token.type == "html_block" and token.map:
+                _html_units(token, ctx)
+        elif token.type == "inline" and token.map:
+            parent = tokens[index - 1].type if index else ""
+            if parent == "heading_open":
+                _block_units(token, "heading", ctx, heading=True)
+            elif parent == "paragraph_open":
+                kind = stack[-1] if stack else "paragraph"
+                _block_units(token, "list" if kind == "list" else kind, ctx)
+            elif parent in ("th_open", "td_open"):
+                _table_row(token, ctx)
+
+
+def _verbatim_block(token: Token, ctx: Context) -> None:
+    assert token.map is not None
+    first, last = token.map[0], token.map[1] - 1
+    start = ctx.lines[first].start
+    end = ctx.line_span(min(last, len(ctx.lines) - 1))[1]
+    if token.type in ("fence", "code_block"):
+        ctx.plan.code_blocks.append(CodeBlock(start, end, token.info.strip()))
+        ctx.plan.code_lines.update(range(first, last + 1))
+    if token.type != "html_block":
+        ctx.plan.forced_verbatim.append((start, end))
+        ctx.plan.code_lines.update(range(first, last + 1))
+
+
+def _prose_fence(token: Token) -> bool:
+    """An unlabelled fence whose every line is mostly Japanese text and nothing like code."""
+    if token.info.strip() or not token.map:
+        return False
+    lines = [line for line in token.content.split("\n") if line.strip()]
+    return bool(lines) and all(
+        len(chars.JAPANESE_LETTER.findall(line)) >= 0.3 * len("".join(line.split()))
+        and not _CODE_LIKE.search(line)
+        for line in lines
+    )
+
+
+def _fence_units(token: Token, ctx: Context) -> None:
+    """The fence lines stay; each run of text lines between blank lines becomes one unit (a
+    sentence may wrap over lines). Markdown is not parsed inside a fence: no atoms."""
+    assert token.map is not None
+    first, last = token.map[0], min(token.map[1], len(ctx.lines)) - 1
+    closed = last > first and ctx.masked.texts[last].strip().startswith(token.markup)
+    start, end = ctx.lines[first].start, ctx.line_span(last)[1]
+    ctx.plan.code_blocks.append(CodeBlock(start, end, "", translated=True))
+    run: list[tuple[int, int]] = []
+    for index in range(first + 1, last + (0 if closed else 1)):
+        lo, hi = ctx.line_span(index)
+        text = ctx.body[lo:hi]
+        if not text.strip():
+            _fence_unit(run, ctx)
+            run = []
+            continue
+        run.append((lo + len(text) - len(text.lstrip()), lo + len(text.rstrip())))
+    _fence_unit(run, ctx)
+
+
+def _fence_unit(spans: list[tuple[int, int]], ctx: Context) -> None:
+    if not spans:
+        return
+    parts = [ctx.body[lo:hi] for lo, hi in spans]
+    breaks = tuple(ctx.body[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
+    text = "\n".join(parts)
+    if any(chars.is_atom(c) for c in text):
+        return  # a Private Use character in the source: leave the block as written
+    ctx.plan.units.append(Prose(spans[0][0], spans[-1][1], text, (), breaks, "fence", False))
+
+
+def _block_units(token: Token, block: str, ctx: Context, *, heading: bool = False) -> None:
+    assert token.map is not None
+    content_lines = token.content.split("\n")
+    first = token.map[0]
+    spans: list[tuple[int, int]] = []
+    for offset, content in enumerate(content_lines):
+        index = first + offset
+        if index >= len(ctx.lines):
+            return
+        located = _locate(ctx, index, content.strip(" \t"), heading)
+        if located is None:
+            return  # could not map the block back to the raw text: it stays verbatim
+        spans.append(located)
+    _trim_hard_breaks(ctx.body, spans)
+    ctx.emit(spans, block, heading=heading, line_start=True)
+
+
+def _locate(ctx: Context, index: int, content: str, heading: bool) -> tuple[int, int] | None:
+    text = ctx.masked.texts[index]
+    line_start = ctx.lines[index].start
+    if not content:
+        return None
+    if heading:
+        pos = text.find(content)
+    else:
+        stripped = text.rstrip(" \t")
+        pos = len(stripped) - len(content)
+        if pos < 0 or stripped[pos:] != content:
+            pos = text.rfind(content)
+    if pos < 0 or text[pos : pos + len(content)] != content:
+        return None
+    return line_start + pos, line_start + pos + len(content)
+
+
+def _trim_hard_breaks(body: str, spans: list[tuple[int, int]]) -> None:
+    """A backslash at the end of a line is a hard break: it belongs to the break, not the text."""
+    for i in range(len(spans) - 1):
+        start, end = spans[i]
+        run = len(body[start:end]) - len(body[start:end].rstrip("\\"))
+        if run % 2 == 1 and end - 1 > start:
+            spans[i] = (start, end - 1)
+
+
+def _table_row(token: Token, ctx: Context) -> None:
+    assert token.map is not None
+    row = token.map[0]
+    if row in ctx.plan.table_rows:
+        return  # the row was handled with its first cell
+    ctx.plan.table_rows.add(row)
+    cells = _split_row(ctx.masked.texts[row])
+    start = ctx.lines[row].start
+    for lo, hi in cells:
+        ctx.emit([(start + lo, start + hi)], "table", heading=False, line_start=False)
+
+
+def _split_row(text: str) -> list[tuple[int, int]]:
+    """Cell ranges (stripped) of a table row; only unescaped pipes separate cells, as in GFM."""
+    bounds = [i for i, ch in enumerate(text) if ch == "|" and not escaped(text, i)]
+    stripped_start = len(text) - len(text.lstrip())
+    stripped_end = len(text.rstrip())
+    edges = [stripped_start - 1, *bounds, stripped_end]
+    if bounds and bounds[0] == stripped_start:
+        edges = edges[1:]
+    if bounds and bounds[-1] == stripped_end - 1:
+        edges = edges[:-1]
+    cells = []
+    for left, right in zip(edges, edges[1:], strict=False):
+        segment = text[left + 1 : right]
+        lo = left + 1 + (len(segment) - len(segment.lstrip()))
+        hi = left + 1 + len(segment.rstrip())
+        if hi > lo:
+            cells.append((lo, hi))
+    return cells
+
+
+def _html_units(token: Token, ctx: Context) -> None:
+    """Text between the tags of an HTML block is prose; the tags, comments and the contents of
+    script/style/pre/code are not."""
+    assert token.map is not None
+    first, last = token.map[0], min(token.map[1], len(ctx.lines)) - 1
+    # The block as markdown-it saw it: offsets differ from the body only by line endings.
+    block = "\n".join(ctx.masked.texts[first : last + 1])
+    if block.lstrip().startswith("<!--"):
+        return
+    pos = 0
+    skip_until: str | None = None
+    for match in _HTML_TAG.finditer(block):
+        if skip_until is None:
+            _html_text(block, pos, match.start(), first, ctx)
+        name = (match.group(2) or "").lower()
+        if skip_until is None and not match.group(1) and name in _RAW_TEXT_TAGS:
+            skip_until = name
+        elif skip_until == name and match.group(1):
+            skip_until = None
+        pos = match.end()
+    if skip_until is None:
+        _html_text(block, pos, len(block), first, ctx)
+
+
+def _html_text(block: str, lo: int, hi: int, first_line: int, ctx: Context) -> None:
+    segment = block[lo:hi]
+    if not segment.strip() or "<" in segment or ">" in segment:
+        return
+    spans: list[tuple[int, int]] = []
+    line = first_line + block.count("\n", 0, lo)
+    column = lo - (block.rfind("\n", 0, lo) + 1)
+    for piece in segment.split("\n"):
+        stripped = piece.strip()
+        if stripped:
+            offset = column + (len(piece) - len(piece.lstrip()))
+            begin = ctx.lines[line].start + offset
+            spans.append((begin, begin + len(stripped)))
+        line += 1
+        column = 0
+    if spans:
+        ctx.emit(spans, "html", heading=False, line_start=False)

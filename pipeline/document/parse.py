@@ -1,0 +1,89 @@
+"""Parsing a post into the document model: front matter cut, shortcodes masked, blocks walked."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from pipeline.document.blocks import Context, Plan, walk
+from pipeline.document.lines import Ranges, line_table
+from pipeline.document.masking import Masked, mask_shortcodes
+from pipeline.document.model import CodeBlock, Document, Prose, Span, Verbatim
+from pipeline.document.units import DocumentText
+from pipeline.frontmatter import split_front_matter
+from pipeline.shortcodes import Shortcode
+
+
+def parse_document(text: str, *, prose_fences: bool = False) -> Document:
+    """Raises FrontMatterError for unreadable front matter. With `prose_fences`, unlabelled
+    fences that hold only Japanese prose (some authors quote text that way) are prose too."""
+    front_matter, body = split_front_matter(text)
+    spans, code_blocks = parse_body(body, prose_fences=prose_fences)
+    return Document(front_matter, body, spans, code_blocks)
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
+    return md
+
+
+def parse_body(
+    body: str, *, prose_fences: bool = False
+) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...]]:
+    lines = line_table(body)
+    masked = Masked(lines)
+    shortcodes = mask_shortcodes(body, masked)
+    env: dict = {}
+    tokens = _markdown().parse(masked.source(), env)
+    references = frozenset(env.get("references", {}).keys())
+    doc = DocumentText.of(body, shortcodes.atoms, shortcodes.cuts, references)
+    plan = Plan(forced_verbatim=list(shortcodes.data))
+    context = Context(doc, lines, masked, plan, prose_fences)
+    walk(tokens, context)
+    verbatim = Ranges.of(plan.forced_verbatim)
+    units = plan.units + _param_units(shortcodes.cuts, context, verbatim)
+    units = _drop_overlaps(units, verbatim)
+    return _assemble(body, units), tuple(sorted(plan.code_blocks, key=lambda c: c.start))
+
+
+def _param_units(cuts: tuple[Shortcode, ...], ctx: Context, verbatim: Ranges) -> list[Prose]:
+    """A shortcode's prose parameters (a figure's caption, a details summary) are units too."""
+    units: list[Prose] = []
+    for tag in cuts:
+        line = ctx.masked.line_of(tag.start)
+        if line in ctx.plan.code_lines or verbatim.covers(tag.start):
+            continue
+        for param in tag.prose_params:
+            value = ctx.body[param.start : param.end]
+            if not value.strip() or "\n" in value or "\r" in value:
+                continue
+            units.append(
+                Prose(param.start, param.end, value, (), (), "caption", False, param.quote)
+            )
+    return units
+
+
+def _drop_overlaps(units: list[Prose], verbatim: Ranges) -> list[Prose]:
+    kept: list[Prose] = []
+    for unit in sorted(units, key=lambda u: (u.start, -u.end)):
+        if verbatim.overlaps(unit.start, unit.end):
+            continue
+        if kept and unit.start < kept[-1].end:
+            continue
+        kept.append(unit)
+    return kept
+
+
+def _assemble(body: str, units: list[Prose]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    cursor = 0
+    for unit in units:
+        if unit.start > cursor:
+            spans.append(Verbatim(cursor, unit.start))
+        spans.append(unit)
+        cursor = unit.end
+    if cursor < len(body):
+        spans.append(Verbatim(cursor, len(body)))
+    return tuple(spans)

@@ -1,0 +1,201 @@
+"""Prose units of one block: its per-line content ranges joined, its atoms found, placeholders in.
+
+A block's content lines are joined with "\\n" into one logical text, which `pipeline.inline` scans
+for atoms; positions map back to the raw body through each line's offset. Shortcodes whose
+parameters are prose themselves cut the block into several units.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from pipeline import chars
+from pipeline.document.model import Atom, Prose
+from pipeline.inline import CLOSE, OPEN, SOLO, Found, scan_atoms
+from pipeline.shortcodes import Shortcode
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """What unit building needs of the whole document."""
+
+    body: str
+    shortcode_atoms: tuple[Found, ...]  # in the order they were masked
+    cuts: tuple[Shortcode, ...]
+    references: frozenset[str]  # normalized labels of link reference definitions
+    # The same atoms and cuts sorted by start, for finding a block's own in logarithmic time
+    # (tags never overlap, so the ends are sorted too).
+    sorted_atoms: tuple[Found, ...] = ()
+    sorted_cuts: tuple[Shortcode, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        body: str,
+        atoms: tuple[Found, ...],
+        cuts: tuple[Shortcode, ...],
+        references: frozenset[str],
+    ) -> DocumentText:
+        by_start = sorted(atoms, key=lambda f: f.start)
+        cuts_by_start = sorted(cuts, key=lambda c: c.start)
+        return cls(body, atoms, cuts, references, tuple(by_start), tuple(cuts_by_start))
+
+    def shortcodes_within(self, lo: int, hi: int) -> tuple[list[Found], list[Shortcode]]:
+        """The atoms and cuts lying wholly inside [lo, hi]."""
+        atoms = self.sorted_atoms
+        first = bisect_left(atoms, lo, key=lambda f: f.start)
+        last = bisect_right(atoms, hi, key=lambda f: f.end)
+        cuts = self.sorted_cuts
+        first_cut = bisect_left(cuts, lo, key=lambda c: c.start)
+        last_cut = bisect_right(cuts, hi, key=lambda c: c.end)
+        return list(atoms[first:last]), list(cuts[first_cut:last_cut])
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A block's content lines joined with "\\n", and where each line sits in the body."""
+
+    body: str
+    logical: str
+    offsets: tuple[tuple[int, int, int], ...]  # (logical start, body start, length) per line
+
+    @classmethod
+    def of(cls, body: str, spans: list[tuple[int, int]]) -> _Block:
+        parts: list[str] = []
+        offsets: list[tuple[int, int, int]] = []
+        cursor = 0
+        for start, end in spans:
+            offsets.append((cursor, start, end - start))
+            parts.append(body[start:end])
+            cursor += end - start + 1
+        return cls(body, "\n".join(parts), tuple(offsets))
+
+    def to_logical(self, body_pos: int) -> int:
+        for logical, start, length in self.offsets:
+            if start <= body_pos <= start + length:
+                return logical + (body_pos - start)
+        return -1
+
+    def to_body(self, logical_pos: int) -> int:
+        """A logical position at a line's "\\n" maps to the end of that line's text."""
+        for logical, start, length in self.offsets:
+            if logical <= logical_pos <= logical + length:
+                return start + (logical_pos - logical)
+        raise ValueError(f"logical position {logical_pos} outside the block")
+
+    def raw(self, lo: int, hi: int) -> str:
+        """The body text of a logical range."""
+        return self.body[self.to_body(lo) : self.to_body(hi)]
+
+
+def emit(
+    spans: list[tuple[int, int]], kind: str, doc: DocumentText, *, heading: bool, line_start: bool
+) -> list[Prose]:
+    """Turn a block's per-line content ranges into prose units, cut around shortcodes whose
+    parameters are prose themselves."""
+    block = _Block.of(doc.body, spans)
+    fixed, roles, cut_ranges = _shortcodes(block, doc, spans[0][0], spans[-1][1])
+    found = scan_atoms(block.logical, references=doc.references, fixed=fixed, heading=heading)
+    found = [
+        Found(f.start, f.end, f.kind, roles.get((f.start, f.end), f.role))
+        if f.kind == "shortcode"
+        else f
+        for f in found
+    ]
+    units: list[Prose] = []
+    piece_start = 0
+    first_piece = True
+    end = len(block.logical)
+    for atom in [*found, Found(end, end, "end")]:
+        if atom.kind != "end" and (atom.start, atom.end) not in cut_ranges:
+            continue
+        inner = [f for f in found if piece_start <= f.start and f.end <= atom.start]
+        unit = _unit(block, piece_start, atom.start, inner, kind, line_start and first_piece)
+        if unit is not None:
+            units.append(unit)
+        first_piece = False
+        piece_start = atom.end
+    return units
+
+
+def _shortcodes(
+    block: _Block, doc: DocumentText, lo: int, hi: int
+) -> tuple[tuple[tuple[int, int, str], ...], dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """The block's shortcode atoms in logical positions (for the atom scan), their roles, and
+    the logical ranges of the tags the block is cut at.
+
+    A tag not wholly inside [lo, hi] has an edge outside every line of the block, so its
+    logical range holds a -1 and can never equal an atom's: only the block's own tags count."""
+    atoms, cuts = doc.shortcodes_within(lo, hi)
+    fixed = _logical_atoms(block, atoms)
+    if any(start < 0 or end < 0 for start, end, _ in fixed):
+        # An atom's edge falls between the block's lines: its -1 could meet a tag from
+        # anywhere, so look all of them up, as the whole-document lists have them.
+        atoms = [f for f in doc.shortcode_atoms if lo <= f.start and f.end <= hi]
+        fixed = _logical_atoms(block, atoms)
+        atoms, cuts = list(doc.shortcode_atoms), list(doc.cuts)
+    roles = {(block.to_logical(f.start), block.to_logical(f.end)): f.role for f in atoms}
+    cut_ranges = {(block.to_logical(c.start), block.to_logical(c.end)) for c in cuts}
+    return fixed, roles, cut_ranges
+
+
+def _logical_atoms(block: _Block, atoms: list[Found]) -> tuple[tuple[int, int, str], ...]:
+    return tuple((block.to_logical(f.start), block.to_logical(f.end), f.kind) for f in atoms)
+
+
+def _unit(
+    block: _Block, lo: int, hi: int, found: list[Found], kind: str, line_start: bool
+) -> Prose | None:
+    logical = block.logical
+    while lo < hi and logical[lo] in " \t\n":
+        lo += 1
+        line_start = False
+    while hi > lo and logical[hi - 1] in " \t\n":
+        hi -= 1
+    if hi <= lo:
+        return None
+    found = _merge_adjacent([f for f in found if lo <= f.start and f.end <= hi])
+    if len(found) > chars.ATOM_LIMIT:
+        return None
+    text: list[str] = []
+    atoms: list[Atom] = []
+    breaks: list[str] = []
+    pos = lo
+    for atom in [*found, Found(hi, hi, "end")]:
+        for i in range(pos, atom.start):
+            if logical[i] == "\n":
+                text.append("\n")
+                breaks.append(block.raw(i, i + 1))
+            else:
+                text.append(logical[i])
+        if atom.kind == "end":
+            break
+        text.append(chars.atom_char(len(atoms)))
+        atoms.append(Atom(atom.kind, block.raw(atom.start, atom.end), atom.role))
+        pos = atom.end
+    start, end = block.to_body(lo), block.to_body(hi)
+    return Prose(start, end, "".join(text), tuple(atoms), tuple(breaks), kind, line_start)
+
+
+def _merge_adjacent(found: list[Found]) -> list[Found]:
+    """Atoms with nothing between them are one atom: fewer placeholders for the model."""
+    merged: list[Found] = []
+    for atom in found:
+        if merged and merged[-1].end == atom.start:
+            previous = merged[-1]
+            role = _merged_role(previous.role, atom.role)
+            merged[-1] = Found(previous.start, atom.end, previous.kind + "+" + atom.kind, role)
+        else:
+            merged.append(atom)
+    return merged
+
+
+def _merged_role(left: str, right: str) -> str:
+    if left == right:
+        return left
+    if left == CLOSE and right == OPEN:
+        return SOLO
+    if left == OPEN or right == OPEN:
+        return OPEN if left != CLOSE else SOLO
+    return CLOSE if CLOSE in (left, right) else SOLO
