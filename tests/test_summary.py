@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.backends.summarizer import SummaryModelUnavailable, load_abstractive
 from pipeline.summary import (
     Candidate,
-    SummaryModelUnavailable,
     clean_english,
     japanese_summary,
-    load_abstractive,
     rank_candidates,
     skip_reason,
     summarize,
