@@ -21,8 +21,9 @@ import typer
 from pipeline import __version__
 from pipeline.api import Engine, HonyakuError, Options, PostReport, translate_post
 from pipeline.backends.base import DecodingConfig
+from pipeline.backends.lazy import BackendUnavailable, LazyBackend
+from pipeline.modelstore import DEFAULT_MODEL
 
-DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ja-en"
 DEFAULT_BEAMS = DecodingConfig().num_beams
 
 app = typer.Typer(
@@ -76,97 +77,6 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class LazyBackend:
-    """Builds the real backend on first use, so up-to-date checks never load a model.
-
-    The identity is computed without loading anything (the hub snapshot's commit or a local
-    folder's cached hash), and feeds both the translation memory and the batch lock.
-    """
-
-    def __init__(
-        self, backend: Backend, model: str, device: str, beams: int, quantization: str | None = None
-    ) -> None:
-        self.kind = backend
-        self.model = model
-        self.device = device
-        self.quantization = quantization
-        self.decoding = DecodingConfig(num_beams=beams)
-        self._real: Any = None
-        if backend == Backend.pseudo:
-            from pipeline.backends.pseudo import PseudoBackend
-
-            self._real = PseudoBackend()
-            self.identity = self._real.identity
-        else:
-            from pipeline.modelstore import ModelUnavailable, resolve_model
-
-            try:
-                resolved = resolve_model(model)
-            except ModelUnavailable as exc:
-                raise Fail(str(exc)) from exc
-            self.identity = f"{backend.value}|{resolved.identity}|{self.decoding.key()}"
-            if backend == Backend.ctranslate2:
-                # int8 and float16 conversions translate differently: part of the identity.
-                self.identity += f"|{self._ct2_quantization()}"
-
-    def _ct2_quantization(self) -> str:
-        from pipeline import convert
-        from pipeline.backends.ctranslate2_backend import _pick_device
-
-        try:
-            device = _pick_device(self.device)
-        except ValueError as exc:
-            raise Fail(str(exc)) from exc
-        if self.quantization:
-            return self.quantization
-        if device == "cuda":
-            return convert.DEFAULT_CUDA_QUANTIZATION
-        return convert.DEFAULT_CPU_QUANTIZATION
-
-    @property
-    def real(self) -> Any:
-        if self._real is None:
-            self._real = self._build()
-        return self._real
-
-    def _build(self) -> Any:
-        from pipeline.convert import ConversionError
-        from pipeline.modelstore import ModelUnavailable
-
-        try:
-            if self.kind == Backend.ctranslate2:
-                from pipeline.backends.ctranslate2_backend import CTranslate2Backend
-
-                return CTranslate2Backend(
-                    self.model, self.device, self.decoding, self._ct2_quantization()
-                )
-            from pipeline.backends.transformers_backend import TransformersBackend
-
-            return TransformersBackend(self.model, self.device, self.decoding)
-        except (ModelUnavailable, ConversionError, ValueError) as exc:
-            raise Fail(f"{self.model}: {exc}" if isinstance(exc, ValueError) else str(exc)) from exc
-
-    @property
-    def loaded(self) -> bool:
-        return self._real is not None and self.kind != Backend.pseudo
-
-    def translate(self, sentences: list[str]) -> list[str]:
-        return self.real.translate(sentences)
-
-    def translate_safe(self, sentences: list[str]) -> list[str]:
-        return self.real.translate_safe(sentences)
-
-    def count_tokens(self, text: str) -> int:
-        return self.real.count_tokens(text)
-
-    @property
-    def max_input_tokens(self) -> int:
-        return self.real.max_input_tokens
-
-    def roundtrips(self, text: str) -> bool:
-        return self.real.roundtrips(text)
-
-
 def _engine(settings: _Settings, site_root: Path | None) -> Engine:
     translator = LazyBackend(
         settings.backend, settings.model, settings.device, settings.beams, settings.quantization
@@ -179,7 +89,7 @@ def _engine(settings: _Settings, site_root: Path | None) -> Engine:
     engine = Engine(translator, memory=memory, identity=translator.identity)
     engine.glossary = _glossary(settings.glossary, site_root)
     if settings.summary == SummaryMethod.model:
-        from pipeline.summary import SummaryModelUnavailable, load_abstractive
+        from pipeline.backends.summarizer import SummaryModelUnavailable, load_abstractive
 
         try:
             device = "cpu" if settings.device == "auto" else settings.device
@@ -229,7 +139,10 @@ def _site_root(path: Path) -> Path | None:
 
 def _run(func: Any) -> None:
     try:
-        func()
+        try:
+            func()
+        except BackendUnavailable as exc:  # no model, device or conversion: as bad input
+            raise Fail(str(exc)) from exc
     except Fail as exc:
         _say(f"honyaku: {exc}")
         raise typer.Exit(exc.code) from None
@@ -449,7 +362,7 @@ def _batch(
             if reports is not None:
                 reports[source] = result[1]
             return result
-        except Fail as exc:  # the model is missing: no other file can succeed either
+        except BackendUnavailable as exc:  # no model: no other file can succeed either
             raise BatchAbort(str(exc)) from exc
 
     key = (

@@ -46,7 +46,8 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("honyaku"))
 
 
-def _env_offline() -> bool:
+def hub_offline() -> bool:
+    """`HF_HUB_OFFLINE` as set now."""
     # huggingface_hub reads HF_HUB_OFFLINE once at import; read it per call instead so that a
     # process (or a test) that sets it later is honoured.
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
@@ -83,7 +84,7 @@ def resolve_model(
         return _resolve_local(folder, spec)
     if looks_like_path(spec):
         raise ModelUnavailable(_how_to_get(spec, "no such folder"))
-    return _resolve_hub(spec, _env_offline() if offline is None else offline, hub_cache)
+    return _resolve_hub(spec, hub_offline() if offline is None else offline, hub_cache)
 
 
 def model_identity(spec: str, *, hub_cache: Path | None = None) -> str:

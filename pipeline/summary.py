@@ -23,11 +23,9 @@ as a broken sentence on a list page.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from pipeline.plaintext import shorten_at_clause, usable_english
@@ -54,10 +52,6 @@ class SummaryResult:
     method: str
     chosen: tuple[int, ...]  # Candidate.index values, in the order they appear in the text
     reason: str | None  # why there is no text, or a note on a fallback that was taken
-
-
-class SummaryModelUnavailable(RuntimeError):
-    """The abstractive summarisation model cannot be found or loaded (one-line message)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,82 +335,3 @@ def japanese_summary(
             break
     parts.sort()
     return "".join(t for _, t in parts)
-
-
-# --------------------------------------------------------------------------------------------
-# Abstractive model loader
-
-
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def load_abstractive(
-    model_spec: str,
-    device: str = "cpu",
-    *,
-    max_new_tokens: int | None = None,
-    num_beams: int | None = None,
-    cache_dir: str | None = None,
-) -> Callable[[str], str]:
-    """Load a seq2seq summarisation model (hub id or local folder) and return text -> summary.
-
-    torch and transformers are imported here, so that the extractive methods never load them.
-    Generation defaults come from the model's own generation config (distilbart-cnn: 4 beams,
-    56..142 tokens); `max_new_tokens` / `num_beams` override them. Input longer than the model's
-    position limit is truncated: the model summarises the beginning of the post.
-    """
-    path = Path(model_spec).expanduser()
-    # A hub id is "name" or "owner/name"; anything else can only be a folder.
-    looks_like_path = model_spec.startswith((".", "/", "~", "\\")) or model_spec.count("/") > 1
-    if path.is_dir():
-        source, local_only = str(path), True
-    elif looks_like_path:
-        raise SummaryModelUnavailable(f"summary model folder not found: {model_spec}")
-    else:
-        source, local_only = model_spec, _offline()
-    try:
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-    except ImportError as exc:  # pragma: no cover - dependencies are installed with the package
-        raise SummaryModelUnavailable(f"summary model needs torch and transformers: {exc}") from exc
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(
-            source, local_files_only=local_only, cache_dir=cache_dir
-        )
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            source, local_files_only=local_only, cache_dir=cache_dir
-        )
-    except (OSError, ValueError, KeyError) as exc:
-        where = (
-            "in that folder"
-            if local_only and path.is_dir()
-            else (
-                "in the Hugging Face cache (offline)"
-                if local_only
-                else "in the cache or on the Hub"
-            )
-        )
-        raise SummaryModelUnavailable(
-            f"summary model {model_spec!r} not found {where}; download it once with network "
-            f"access or pass a local folder ({type(exc).__name__})"
-        ) from exc
-    model.to(device)
-    model.eval()
-    limit = min(
-        getattr(model.config, "max_position_embeddings", None) or 1024,
-        tokenizer.model_max_length if tokenizer.model_max_length < 100_000 else 1024,
-    )
-    options: dict[str, int] = {}
-    if max_new_tokens is not None:
-        options["max_new_tokens"] = max_new_tokens
-    if num_beams is not None:
-        options["num_beams"] = num_beams
-
-    def abstractive(text: str) -> str:
-        inputs = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt").to(device)
-        with torch.inference_mode():
-            output = model.generate(**inputs, **options)
-        return tokenizer.decode(output[0], skip_special_tokens=True).strip()
-
-    return abstractive

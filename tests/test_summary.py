@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.backends.summarizer import SummaryModelUnavailable, load_abstractive
 from pipeline.plaintext import clean_english
 from pipeline.summary import (
     Candidate,
-    SummaryModelUnavailable,
     japanese_summary,
-    load_abstractive,
     rank_candidates,
     skip_reason,
     summarize,

@@ -1,14 +1,17 @@
-"""What every model backend shares: decoding settings, the backend protocol and batch planning.
+"""What every model backend shares: decoding settings, the backend protocol, the model identity,
+batch planning and the generation loop.
 
 The transformers and ctranslate2 backends both build on this module, so that deduplication,
-length sorting, token-budget batching and the decoding-length cap are written once.
+length sorting, token-budget batching, the never-truncate rule and the identity string are
+written once; each backend supplies only how it encodes one sentence and runs one batch.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,19 @@ class DecodingConfig:
             f"beams={self.num_beams};ratio={self.max_length_ratio};extra={self.max_length_extra};"
             f"nrng={self.no_repeat_ngram_size};rep={self.repetition_penalty}"
         )
+
+
+def backend_identity(
+    backend: str, model_identity: str, decoding: DecodingConfig, quantization: str | None = None
+) -> str:
+    """The identity of what a backend produces: the translation memory's key and the lock's.
+
+    `model_identity` is the cheap identity of the source model (`pipeline.modelstore`); the
+    quantization (ctranslate2 only: int8 and float16 translate differently) comes last. The
+    string is persisted, so its layout must never change.
+    """
+    identity = f"{backend}|{model_identity}|{decoding.key()}"
+    return identity if quantization is None else f"{identity}|{quantization}"
 
 
 @runtime_checkable
@@ -102,3 +118,68 @@ def plan_batches(
     if current:
         batches.append(current)
     return unique, batches, back
+
+
+Encoded = TypeVar("Encoded")
+
+
+class BatchingBackend(ABC, Generic[Encoded]):
+    """The generation loop of a real model backend, written once.
+
+    A subclass encodes one sentence (`_encode`) and runs one batch of encoded sentences through
+    the model (`_run_batch`); this class deduplicates, sorts by length, cuts token-budget
+    batches, refuses over-long input and restores the caller's order.
+    """
+
+    decoding: DecodingConfig
+    max_input_tokens: int
+    calls: int  # model invocations (one per batch)
+    sentences_translated: int  # unique sentences sent to the model
+    rejected_too_long: int  # inputs over max_input_tokens, answered with ""
+
+    @abstractmethod
+    def _encode(self, text: str) -> tuple[Encoded, int]:
+        """What the model gets for `text`, and its length in source tokens."""
+
+    @abstractmethod
+    def _run_batch(self, batch: list[Encoded], decoding: DecodingConfig) -> list[str]:
+        """The model's translations of one batch, in order, stripped."""
+
+    def _batch_tokens(self, decoding: DecodingConfig) -> int:
+        return decoding.batch_tokens
+
+    def translate(self, sentences: list[str]) -> list[str]:
+        return self._translate(sentences, self.decoding)
+
+    def translate_safe(self, sentences: list[str]) -> list[str]:
+        return self._translate(sentences, self.decoding.safer())
+
+    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
+        if not sentences:
+            return []
+        encoded: dict[str, tuple[Encoded, int]] = {}
+
+        def encode(text: str) -> tuple[Encoded, int]:
+            if text not in encoded:
+                encoded[text] = self._encode(text)
+            return encoded[text]
+
+        def count(text: str) -> int:
+            return encode(text)[1]
+
+        unique, batches, back = plan_batches(sentences, count, self._batch_tokens(decoding))
+        outputs = [""] * len(unique)
+        limit = self.max_input_tokens
+        for batch in batches:
+            # Never truncate: an over-long input gets "", which the caller's checks treat as
+            # a failure and recover from by splitting. Blank input needs no model.
+            too_long = [i for i in batch if count(unique[i]) > limit]
+            self.rejected_too_long += len(too_long)
+            fitting = [i for i in batch if unique[i].strip() and count(unique[i]) <= limit]
+            if fitting:
+                texts = self._run_batch([encode(unique[i])[0] for i in fitting], decoding)
+                self.calls += 1
+                self.sentences_translated += len(fitting)
+                for i, text in zip(fitting, texts, strict=True):
+                    outputs[i] = text
+        return [outputs[i] for i in back]

@@ -2,8 +2,8 @@
 
 Nothing on this path imports torch: tokenization uses the model's own SentencePiece files, and
 the conversion (which does need torch) happens once, ahead of time or on first use, and is
-cached by `pipeline.convert`. Batching and the decoding-length cap come from `base`, shared with
-the transformers backend.
+cached by `pipeline.convert`. Batching, the generation loop, the decoding-length cap and the
+identity come from `base`, shared with the transformers backend.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.backends.base import DecodingConfig, plan_batches
+from pipeline.backends.base import BatchingBackend, DecodingConfig, backend_identity
 
 UNK = "<unk>"
 EOS = "</s>"
@@ -26,7 +26,8 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _pick_device(device: str) -> str:
+def pick_device(device: str) -> str:
+    """`auto` means CUDA when ctranslate2 sees a device, else the CPU."""
     import ctranslate2
 
     if device == "auto":
@@ -38,6 +39,15 @@ def _pick_device(device: str) -> str:
     return device
 
 
+def default_quantization(device: str) -> str:
+    """The compute type for a device `pick_device` chose, when none is asked for."""
+    from pipeline import convert
+
+    if device == "cuda":
+        return convert.DEFAULT_CUDA_QUANTIZATION
+    return convert.DEFAULT_CPU_QUANTIZATION
+
+
 def _read_vocabulary(path: Path, side: str) -> list[str]:
     for name in ("shared_vocabulary.json", f"{side}_vocabulary.json"):
         file = path / name
@@ -46,7 +56,7 @@ def _read_vocabulary(path: Path, side: str) -> list[str]:
     raise FileNotFoundError(f"{path}: no CTranslate2 vocabulary for the {side} side")
 
 
-class CTranslate2Backend:
+class CTranslate2Backend(BatchingBackend[list[str]]):
     """A `ModelBackend` over `ctranslate2.Translator`.
 
     `model_spec` is a hub id or transformers folder (converted and cached on first use), or a
@@ -68,14 +78,10 @@ class CTranslate2Backend:
 
         from pipeline import convert
 
-        self.device = _pick_device(device)
+        self.device = pick_device(device)
         self.decoding = decoding
         if quantization is None:
-            quantization = (
-                convert.DEFAULT_CUDA_QUANTIZATION
-                if self.device == "cuda"
-                else convert.DEFAULT_CPU_QUANTIZATION
-            )
+            quantization = default_quantization(self.device)
         if self.device == "cpu" and quantization in convert.CUDA_ONLY:
             raise ValueError(f"quantization {quantization} needs --device cuda; use int8 on CPU")
         self.quantization = convert.check_quantization(quantization)
@@ -85,8 +91,8 @@ class CTranslate2Backend:
         self.model_path = path
         converted = convert.read_converted(path)
         self.max_input_tokens = converted.max_position_embeddings
-        self.identity = (
-            f"ctranslate2|{converted.source_identity}|{self.quantization}|{self.decoding.key()}"
+        self.identity = backend_identity(
+            "ctranslate2", converted.source_identity, decoding, self.quantization
         )
         self._source_sp = sentencepiece.SentencePieceProcessor(model_file=str(path / "source.spm"))
         self._target_sp = sentencepiece.SentencePieceProcessor(model_file=str(path / "target.spm"))
@@ -102,9 +108,9 @@ class CTranslate2Backend:
             inter_threads=1,
             intra_threads=threads or _cores(),
         )
-        self.calls = 0  # translate_batch() invocations
-        self.sentences_translated = 0  # unique sentences sent to the model
-        self.rejected_too_long = 0  # inputs over max_input_tokens, answered with ""
+        self.calls = 0
+        self.sentences_translated = 0
+        self.rejected_too_long = 0
 
     # -- tokenization ------------------------------------------------------------------------
 
@@ -129,40 +135,11 @@ class CTranslate2Backend:
 
     # -- translation -------------------------------------------------------------------------
 
-    def translate(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding)
+    def _encode(self, text: str) -> tuple[list[str], int]:
+        pieces = self._pieces(text)
+        return pieces, len(pieces)
 
-    def translate_safe(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding.safer())
-
-    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
-        if not sentences:
-            return []
-        pieces: dict[str, list[str]] = {}
-
-        def tokens(text: str) -> list[str]:
-            if text not in pieces:
-                pieces[text] = self._pieces(text)
-            return pieces[text]
-
-        unique, batches, back = plan_batches(
-            sentences, lambda text: len(tokens(text)), decoding.batch_tokens
-        )
-        outputs = [""] * len(unique)
-        limit = self.max_input_tokens
-        for batch in batches:
-            # Never truncate (as the transformers backend): an over-long input gets "", which
-            # the caller's checks treat as a failure and recover from by splitting.
-            too_long = [i for i in batch if len(tokens(unique[i])) > limit]
-            self.rejected_too_long += len(too_long)
-            fitting = [i for i in batch if unique[i].strip() and len(tokens(unique[i])) <= limit]
-            if fitting:
-                texts = self._generate([tokens(unique[i]) for i in fitting], decoding)
-                for i, text in zip(fitting, texts, strict=True):
-                    outputs[i] = text
-        return [outputs[i] for i in back]
-
-    def _generate(self, batch: list[list[str]], decoding: DecodingConfig) -> list[str]:
+    def _run_batch(self, batch: list[list[str]], decoding: DecodingConfig) -> list[str]:
         longest = max(len(source) for source in batch)
         # The decoder has the same position limit as the encoder; the start step takes one.
         max_new = min(decoding.max_new_tokens(longest), self.max_input_tokens - 1)
@@ -177,6 +154,4 @@ class CTranslate2Backend:
             repetition_penalty=decoding.repetition_penalty,
             suppress_sequences=self._suppress,
         )
-        self.calls += 1
-        self.sentences_translated += len(batch)
         return [self._detokenize(result.hypotheses[0]) for result in results]

@@ -14,7 +14,7 @@ import threading
 import warnings
 from typing import Any
 
-from pipeline.backends.base import DecodingConfig, plan_batches
+from pipeline.backends.base import BatchingBackend, DecodingConfig, backend_identity
 from pipeline.modelstore import resolve_model
 
 _SANE_LIMIT = 100_000  # tokenizers without a limit report a huge sentinel model_max_length
@@ -39,7 +39,7 @@ def pick_device(device: str) -> str:
 CPU_BATCH_TOKENS = 1024  # at beam 4; see TransformersBackend._batch_tokens
 
 
-class TransformersBackend:
+class TransformersBackend(BatchingBackend[str]):
     """A `ModelBackend` over a Marian checkpoint (hub id or local folder)."""
 
     def __init__(
@@ -54,10 +54,10 @@ class TransformersBackend:
         # Resolving is cheap and torch-free; it fails early (ModelUnavailable) when the model
         # cannot be had, before anything heavy happens.
         self.resolved = resolve_model(model_spec)
-        self.identity = f"transformers|{self.resolved.identity}|{decoding.key()}"
-        self.calls = 0  # generate() invocations
-        self.sentences_translated = 0  # unique sentences sent to the model
-        self.rejected_too_long = 0  # inputs over max_input_tokens, answered with ""
+        self.identity = backend_identity("transformers", self.resolved.identity, decoding)
+        self.calls = 0
+        self.sentences_translated = 0
+        self.rejected_too_long = 0
         self._lock = threading.Lock()
         self._tokenizer: Any = None
         self._model: Any = None
@@ -123,12 +123,6 @@ class TransformersBackend:
             return False
         return self._decode([ids])[0] == text
 
-    def translate(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding)
-
-    def translate_safe(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding.safer())
-
     # -- work ------------------------------------------------------------------------------
 
     def _decode(self, sequences: Any) -> list[str]:
@@ -145,32 +139,11 @@ class TransformersBackend:
         cap = max(64, CPU_BATCH_TOKENS * 4 // max(1, decoding.num_beams))
         return min(decoding.batch_tokens, cap)
 
-    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
-        if not sentences:
-            return []
-        lengths: dict[str, int] = {}
+    def _encode(self, text: str) -> tuple[str, int]:
+        # The batch is tokenized as a whole (with padding) in `_run_batch`.
+        return text, self.count_tokens(text)
 
-        def count(text: str) -> int:
-            if text not in lengths:
-                lengths[text] = self.count_tokens(text)
-            return lengths[text]
-
-        unique, batches, back = plan_batches(sentences, count, self._batch_tokens(decoding))
-        outputs = [""] * len(unique)
-        limit = self.max_input_tokens
-        for batch in batches:
-            # Never truncate: an over-long input gets "", which the caller's checks treat as
-            # a failure and recover from by splitting. Blank input needs no model.
-            too_long = [i for i in batch if count(unique[i]) > limit]
-            self.rejected_too_long += len(too_long)
-            fitting = [i for i in batch if unique[i].strip() and count(unique[i]) <= limit]
-            if fitting:
-                texts = self._generate([unique[i] for i in fitting], decoding)
-                for i, text in zip(fitting, texts, strict=True):
-                    outputs[i] = text
-        return [outputs[i] for i in back]
-
-    def _generate(self, texts: list[str], decoding: DecodingConfig) -> list[str]:
+    def _run_batch(self, texts: list[str], decoding: DecodingConfig) -> list[str]:
         import torch
 
         tokenizer, model = self.tokenizer, self.model
@@ -193,8 +166,6 @@ class TransformersBackend:
                 attention_mask=encoded["attention_mask"].to(self.device),
                 **options,
             )
-        self.calls += 1
-        self.sentences_translated += len(texts)
         return [text.strip() for text in self._decode(generated.cpu())]
 
     def _decoder_positions(self) -> int:
