@@ -17,6 +17,7 @@ import argparse
 import filecmp
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -70,6 +71,14 @@ def _honyaku(args: list[str], env: dict[str, str], cwd: Path | None = None) -> t
     ) + error.encode()
 
 
+_PROGRESS = re.compile(rb"[^\n]*(?:it/s\]|s/it\])[^\n]*\n?")
+
+
+def _quiet(data: bytes) -> bytes:
+    """Without progress bars (their rates differ from run to run)."""
+    return _PROGRESS.sub(b"", data)
+
+
 def _env(cache: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
@@ -83,7 +92,11 @@ def _single_posts(out: Path, name: str, extra: list[str], env: dict[str, str]) -
     folder.mkdir(parents=True)
     for label, path in _posts():
         code, data = _honyaku(["translate", str(path), "--stdout", "--no-cache", *extra], env)
-        data = data.replace(str(CORPUS).encode(), b"CORPUS").replace(str(ROOT).encode(), b"ROOT")
+        data = (
+            _quiet(data)
+            .replace(str(CORPUS).encode(), b"CORPUS")
+            .replace(str(ROOT).encode(), b"ROOT")
+        )
         (folder / _safe_name(label)).write_bytes(f"exit {code}\n".encode() + data)
 
 
@@ -102,7 +115,7 @@ def _batch_site(out: Path, name: str, extra: list[str], env: dict[str, str]) -> 
             kept = [line for line in lines if not line.startswith("settings = ")]
             (folder / "honyaku.lock").write_text("".join(kept), encoding="utf-8")
         (folder / "exit").write_bytes(
-            f"exit {code}\n".encode() + data.replace(tmp.encode(), b"TMP")
+            f"exit {code}\n".encode() + _quiet(data).replace(tmp.encode(), b"TMP")
         )
 
 
