@@ -171,7 +171,7 @@ def translate_post(
 ) -> tuple[str, PostReport]:
     """The English post and what happened to it. Raises HonyakuError for unreadable input."""
     post = plan_post(text, engine, options)
-    document, fields, plans = post.document, post.fields, list(post.plans)
+    document, fields, plans = post.document, post.fields, post.plans
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     results = translate_sentences(post.batch, engine.capabilities(options))
     _count(results, report)
@@ -191,7 +191,7 @@ def translate_post(
         new = outputs.get(body_count + k)
         if new is not None and new != fld.value:
             edits[fld.path] = new
-    front = _front_matter(document, edits, plans, results, engine, options, report)
+    front = _front_matter(post, edits, results, engine, options, report)
     return document.front_matter.prefix + front + body, report
 
 
@@ -295,14 +295,14 @@ def _assemble(unit: ReaderUnit, plan: UnitPlan, results: list[Result]) -> str:
 
 
 def _front_matter(
-    document: Document,
+    post: PostPlan,
     edits: dict[tuple, str],
-    plans: list[UnitPlan | None],
     results: list[Result],
     engine: Engine,
     options: Options,
     report: PostReport,
 ) -> str:
+    document, plans = post.document, list(post.plans)
     fm = document.front_matter
     summary_path = _summary_path(fm)
     current = string_value(fm, summary_path) if summary_path else None

@@ -44,7 +44,8 @@ class Scalar:
     end: int
     style: str  # yaml: "", "'", '"', "|", ">"; toml: '"', "'", '"""', "'''", ""; json: '"', ""
     flow: bool = False  # yaml: inside a flow collection, where ",[]{}" end a plain scalar
-    key_start: int | None = None  # span of the key that owns the value (None for list items)
+    # Span of the key that owns the value: None for list items; TOML locates only its end.
+    key_start: int | None = None
     key_end: int | None = None
     block_indent: str = ""  # yaml block scalars: indentation of the content lines
 
