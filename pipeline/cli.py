@@ -438,7 +438,7 @@ def _batch(
     source_lang: str | None = None,
     reports: dict[Path, PostReport] | None = None,
 ) -> int:
-    from pipeline.batch import BatchAbort, run_batch
+    from pipeline.site.batch import BatchAbort, run_batch
 
     engine = _engine(settings, _site_root(targets[0]))
     options = settings.options()

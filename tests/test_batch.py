@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import site as hugo
-from pipeline.batch import BatchAbort, SimplePostReport, run_batch
+from pipeline.site import batch as site_batch
+from pipeline.site.batch import BatchAbort, SimplePostReport, run_batch
 from tests.hugo_sites import BILINGUAL_DIRS
 
 POSTS = {
@@ -167,11 +168,11 @@ def test_ctrl_c_while_writing_a_copy_waits_for_its_lock_entry(
         if path.name == "a.md":
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(hugo, "atomic_write", write_then_ctrl_c)
+    monkeypatch.setattr(site_batch, "atomic_write", write_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         batch(root, StandIn())
     assert list(hugo.load_lock(root).entries) == ["content/en/post/a.md"]
-    monkeypatch.setattr(hugo, "atomic_write", write)
+    monkeypatch.setattr(site_batch, "atomic_write", write)
     tp = StandIn()
     report = batch(root, tp)
     assert "a.md" not in [p.name for p in tp.calls]

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import site as hugo
-from pipeline.batch import SimplePostReport, run_batch
 from pipeline.cli import app
 from pipeline.frontmatter import split_front_matter
+from pipeline.site.batch import SimplePostReport, run_batch
 from tests.hugo_sites import BILINGUAL_DIRS
 
 BODY = (

@@ -20,23 +20,35 @@ lock records the new source hash so the next run does not see the post as change
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Protocol
 
-from pipeline import chars
-from pipeline import site as hugo
-from pipeline.site import Layout, Lock, Site, SiteError
-
-OPT_OUT_KEY = "notranslate"
+from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
+from pipeline.site.files import atomic_write, sha256_bytes, sha256_file
+from pipeline.site.links import (
+    prefix_front_matter_urls,
+    rewrite_anchors,
+    rewrite_links,
+    url_prefix_for,
+)
+from pipeline.site.lock import Lock, load_lock, record, save_lock, status_of
+from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
+from pipeline.site.posts import OPT_OUT_KEY, _rel, discover, is_japanese, opted_out, orphans
+from pipeline.site.progress import Progress, make_progress
+from pipeline.site.report import BatchReport, FileResult
+from pipeline.site.resources import (
+    copy_bundle_resources,
+    copy_resources,
+    record_resources,
+    stale_resources,
+)
 
 
 class PostReport(Protocol):
@@ -69,278 +81,6 @@ SourceSummaryEdit = Callable[[str, str], str | None]
 
 class BatchAbort(Exception):
     """Raised by `translate_post` when no file can succeed (e.g. the model is missing): exit 2."""
-
-
-@dataclass(frozen=True)
-class FileResult:
-    source: str  # relative to the site root
-    target: str
-    status: str  # translated | partial | up-to-date | skipped | failed | planned
-    reason: str = ""
-    sentences: int = 0
-    from_memory: int = 0
-    kept: tuple[str, ...] = ()
-    resources: tuple[str, ...] = ()  # bundle files copied (dry run: to be copied)
-    source_summary: str = ""  # the Japanese summary written into the source post
-    note: str = ""  # something that did not stop the file but the user should know
-
-
-@dataclass
-class BatchReport:
-    root: str = ""
-    files: list[FileResult] = field(default_factory=list)
-    orphaned: list[str] = field(default_factory=list)
-    error: str = ""
-    strict: bool = False
-    dry_run: bool = False
-
-    def by_status(self, status: str) -> list[FileResult]:
-        return [f for f in self.files if f.status == status]
-
-    @property
-    def exit_code(self) -> int:
-        if self.error:
-            return 2
-        if self.by_status("failed"):
-            return 1
-        if self.strict and self.by_status("partial"):
-            return 1
-        return 0
-
-    def to_json(self) -> str:
-        data = {
-            "root": self.root,
-            "exit_code": self.exit_code,
-            "error": self.error,
-            "dry_run": self.dry_run,
-            "counts": {
-                s: len(self.by_status(s))
-                for s in ("translated", "partial", "up-to-date", "skipped", "failed", "planned")
-            },
-            "files": [asdict(f) for f in self.files],
-            "orphaned": self.orphaned,
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2)
-
-    def summary_lines(self) -> list[str]:
-        if self.error:
-            return [f"error: {self.error}"]
-        lines = []
-        labels = [
-            ("translated", "translated"),
-            ("partial", "partly translated"),
-            ("up-to-date", "up to date"),
-            ("planned", "would translate"),
-            ("skipped", "skipped"),
-            ("failed", "failed"),
-        ]
-        counts = ", ".join(
-            f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)
-        )
-        lines.append(f"honyaku batch: {counts or 'no posts found'}")
-        for f in self.by_status("planned"):
-            lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
-        verb = "would copy" if self.dry_run else "copied"
-        for f in self.files:
-            if f.resources and f.status == "up-to-date":
-                lines.append(f"  {verb} changed resources of {f.target}: {', '.join(f.resources)}")
-            if f.source_summary:
-                lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
-            if f.note:
-                lines.append(f"  note on {f.source}: {f.note}")
-        for f in self.by_status("partial"):
-            lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
-        for f in self.by_status("skipped"):
-            lines.append(f"  skipped {f.source}: {f.reason}")
-        for f in self.by_status("failed"):
-            lines.append(f"  failed {f.source}: {f.reason}")
-        for target in self.orphaned:
-            lines.append(f"  orphaned English copy (its source is gone): {target}")
-        return lines
-
-
-# ---------------------------------------------------------------------------------------------
-# Progress
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-    def advance(self, path: str, status: str, sentences: int) -> None: ...
-    def finish(self) -> None: ...
-
-
-class NullProgress:
-    def start(self, total: int) -> None:
-        pass
-
-    def advance(self, path: str, status: str, sentences: int) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-class PlainProgress:
-    """One line per file, for logs and pipes."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.total = 0
-        self.done = 0
-        self.sentences = 0
-        self.started = 0.0
-
-    def start(self, total: int) -> None:
-        self.total, self.started = total, time.monotonic()
-
-    def advance(self, path: str, status: str, sentences: int) -> None:
-        self.done += 1
-        self.sentences += sentences
-        rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
-        extra = f" ({sentences} sentences, {rate:.1f} sentences/s)" if sentences else ""
-        print(f"[{self.done}/{self.total}] {status} {path}{extra}", file=self.stream, flush=True)
-
-    def finish(self) -> None:
-        pass
-
-
-class RichProgress:
-    """Files, sentences, sentences/s and ETA on a terminal."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self.sentences = 0
-        self.started = 0.0
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[sentences]} sentences, {task.fields[rate]} sentences/s"),
-            TimeRemainingColumn(),
-            console=Console(file=stream),
-            transient=False,
-        )
-        self.task = None
-
-    def start(self, total: int) -> None:
-        self.started = time.monotonic()
-        self.progress.start()
-        self.task = self.progress.add_task("files", total=total, sentences=0, rate="0.0")
-
-    def advance(self, path: str, status: str, sentences: int) -> None:
-        self.sentences += sentences
-        rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
-        self.progress.update(self.task, advance=1, sentences=self.sentences, rate=f"{rate:.1f}")
-
-    def finish(self) -> None:
-        self.progress.stop()
-
-
-def make_progress(*, quiet: bool, json_out: bool, stream: IO[str] | None = None) -> Progress:
-    stream = stream or sys.stderr
-    if quiet or json_out:
-        return NullProgress()
-    if stream.isatty():
-        return RichProgress(stream)
-    return PlainProgress(stream)
-
-
-# ---------------------------------------------------------------------------------------------
-# Discovery and per-file checks
-
-
-def discover(paths: Sequence[Path], site: Site) -> list[Path]:
-    """Markdown files under `paths`, sorted, without duplicates."""
-    found: set[Path] = set()
-    for path in paths:
-        path = Path(hugo._abs(path))
-        if path.is_dir():
-            # English copies are outputs, not inputs: a folder walk passes them by silently.
-            for suffix in hugo.MARKDOWN_SUFFIXES:
-                found.update(
-                    p for p in path.rglob(f"*{suffix}") if p.is_file() and not _is_output(p, site)
-                )
-        elif path.is_file():
-            found.add(path)
-    return sorted(
-        found,
-        key=lambda p: (
-            p.relative_to(site.root).as_posix() if hugo._under(p, site.root) else p.as_posix()
-        ),
-    )
-
-
-def _is_output(path: Path, site: Site) -> bool:
-    if (
-        site.layout == "content-dir"
-        and hugo._under(path, site.target_dir)
-        and not any(hugo._under(path, d) for d in site.source_dirs)
-    ):
-        return True
-    codes = {lang.code for lang in site.languages}
-    return hugo._split_lang_suffix(path.name, codes)[1] == site.target_lang
-
-
-def _front_matter_and_body(text: str) -> tuple[str, str]:
-    body = hugo._body(text)
-    head = text.lstrip("\ufeff")
-    return head[: len(head) - len(body)], body
-
-
-def opted_out(text: str) -> bool:
-    front, _body = _front_matter_and_body(text)
-    return (
-        re.search(rf"""^\s*["']?{OPT_OUT_KEY}["']?\s*[:=]\s*true\b""", front, re.M | re.I)
-        is not None
-    )
-
-
-_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-_TITLE = re.compile(
-    r"""^\s*["']?(?:title|subtitle|summary|description)["']?\s*[:=]\s*(.*)$""", re.M | re.I
-)
-
-
-def is_japanese(text: str) -> bool:
-    """True when the prose or the front-matter title is Japanese (code is not prose)."""
-    front, body = _front_matter_and_body(text)
-    prose = _FENCED.sub("", body)
-    prose = re.sub(r"`[^`\n]*`", "", prose)
-    prose = re.sub(r"<!--.*?-->", "", prose, flags=re.S)
-    titles = " ".join(_TITLE.findall(front))
-    # The source language is Japanese, so kanji count too (a title like "SageMaker概要").
-    return chars.has_japanese_letters(prose) or chars.has_japanese_letters(titles)
-
-
-def _rel(path: Path, site: Site) -> str:
-    return hugo.relative_key(path, site.root)
-
-
-def orphans(lock: Lock, site: Site, scope: Sequence[Path]) -> list[str]:
-    """English copies recorded in the lock whose source is gone, within the batch's scope."""
-    roots = [Path(hugo._abs(p)) for p in scope]
-    out = []
-    for key, entry in sorted(lock.entries.items()):
-        source = site.root / entry.source
-        target = site.root / key
-        in_scope = any(
-            hugo._under(source, r) or hugo._under(target, r) or source == r for r in roots
-        ) or any(r == site.root for r in roots)
-        if in_scope and not source.exists() and target.exists():
-            out.append(key)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# The batch
 
 
 def _one_line(exc: BaseException) -> str:
@@ -385,13 +125,13 @@ def run_batch(
         for path in paths:
             if not Path(path).exists():
                 raise SiteError(f"{path}: no such file or folder")
-        site = hugo.detect_site(
+        site = detect_site(
             Path(paths[0]), source_lang=source_lang, target_lang=target_lang, layout=layout
         )
         for path in paths[1:]:
-            if hugo.find_site_root(Path(path)) != site.root:
+            if find_site_root(Path(path)) != site.root:
                 raise SiteError(f"{path}: not in the same Hugo site as {paths[0]}")
-        lock = hugo.load_lock(site.root)
+        lock = load_lock(site.root)
     except SiteError as exc:
         report.error = str(exc)
         _emit(report, out, err, quiet=quiet, json_out=json_out)
@@ -442,7 +182,7 @@ def _plan(files: Iterable[Path], site: Site) -> set[Path]:
     """Sources that will have an English version after this run (for link rewriting)."""
     planned = set()
     for path in files:
-        if not hugo.is_translation_source(path, site):
+        if not is_translation_source(path, site):
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -468,10 +208,10 @@ def _one_file(
     fill_source_summary: SourceSummaryEdit | None = None,
 ) -> tuple[FileResult, Lock]:
     rel = _rel(source, site)
-    check = hugo.is_translation_source(source, site)
+    check = is_translation_source(source, site)
     if not check:
         return FileResult(rel, "", "skipped", check.reason), lock
-    target = hugo.english_path(source, site)
+    target = english_path(source, site)
     rel_target = _rel(target, site)
 
     def result(status: str, reason: str = "", **extra: object) -> FileResult:
@@ -491,10 +231,10 @@ def _one_file(
     if not is_japanese(text):
         return result("skipped", "no Japanese prose or title"), lock
     try:
-        hugo.safe_output_path(target, site)
+        safe_output_path(target, site)
     except SiteError as exc:
         return result("failed", str(exc)), lock
-    status = hugo.status_of(source, target, lock, settings_key)
+    status = status_of(source, target, lock, settings_key)
     if status == "up-to-date":
         return _refresh_resources(target, site, lock, dry_run, result)
     if status in ("edited", "foreign") and not force:
@@ -515,26 +255,24 @@ def _one_file(
         return result("failed", _one_line(exc)), lock
 
     def translated(page: Path) -> bool:
-        return Path(hugo._abs(page)) in planned or hugo.english_path(page, site).exists()
+        return Path(_abs(page)) in planned or english_path(page, site).exists()
 
-    en_text = hugo.rewrite_anchors(text, en_text)
-    en_text = hugo.rewrite_links(en_text, source, site, has_translation=translated)
+    en_text = rewrite_anchors(text, en_text)
+    en_text = rewrite_links(en_text, source, site, has_translation=translated)
     if front_matter_urls is not None:
-        en_text = hugo.prefix_front_matter_urls(
-            en_text, hugo.url_prefix_for(site), front_matter_urls
-        )
+        en_text = prefix_front_matter_urls(en_text, url_prefix_for(site), front_matter_urls)
     written = en_text.encode("utf-8")
     # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
     # run takes for a person's (and keeps), so the interrupt waits until both are saved.
     with _interrupts_deferred():
         try:
-            resources = hugo.copy_bundle_resources(source, target, en_text, site, lock=lock)
-            hugo.atomic_write(target, written)
+            resources = copy_bundle_resources(source, target, en_text, site, lock=lock)
+            atomic_write(target, written)
         except (OSError, SiteError) as exc:
             return result("failed", _one_line(exc)), lock
-        lock = hugo.record(lock, source, target, settings_key, written, version, source_bytes=data)
-        lock = hugo.record_resources(lock, source, target, en_text, site)
-        hugo.save_lock(lock)
+        lock = record(lock, source, target, settings_key, written, version, source_bytes=data)
+        lock = record_resources(lock, source, target, en_text, site)
+        save_lock(lock)
     filled, note = "", ""
     summary = getattr(post, "source_summary", None)
     if fill_source_summary is not None and summary:
@@ -555,21 +293,21 @@ def _refresh_resources(
     target: Path, site: Site, lock: Lock, dry_run: bool, result: Callable[..., FileResult]
 ) -> tuple[FileResult, Lock]:
     """An up-to-date page whose recorded bundle resources changed on the Japanese side."""
-    plan = hugo.stale_resources(target, lock)
+    plan = stale_resources(target, lock)
     if not plan:
         return result("up-to-date"), lock
     if dry_run:
         return result("up-to-date", resources=tuple(_rel(p.dest, site) for p in plan)), lock
     try:
-        copied = hugo.copy_resources(plan, site)
+        copied = copy_resources(plan, site)
     except (OSError, SiteError) as exc:
         return result("failed", f"copying a bundle resource: {_one_line(exc)}"), lock
     resources = dict(lock.resources)
     for item in plan:
         key = _rel(item.dest, site)
-        resources[key] = replace(resources[key], source_sha256=hugo.sha256_file(item.source))
+        resources[key] = replace(resources[key], source_sha256=sha256_file(item.source))
     lock = replace(lock, resources=resources)
-    hugo.save_lock(lock)
+    save_lock(lock)
     return result("up-to-date", resources=tuple(_rel(p, site) for p in copied)), lock
 
 
@@ -619,13 +357,13 @@ def _fill_source(
         return "", f"summary not written into the source: {_one_line(exc)}", lock
     with _interrupts_deferred():  # the source and its recorded hash change together
         try:
-            hugo.atomic_write(source, new_data)
+            atomic_write(source, new_data)
         except OSError as exc:
             return "", f"summary not written into the source: {_one_line(exc)}", lock
         entry = lock.get(target)
         if entry is not None:
-            lock = lock.with_entry(replace(entry, source_sha256=hugo.sha256_bytes(new_data)))
-            hugo.save_lock(lock)
+            lock = lock.with_entry(replace(entry, source_sha256=sha256_bytes(new_data)))
+            save_lock(lock)
     return summary, "", lock
 
 
