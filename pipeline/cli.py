@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -332,62 +332,8 @@ def _batch(
         except Fail as exc:  # the model is missing: no other file can succeed either
             raise BatchAbort(str(exc)) from exc
 
-    report = run_batch(
-        targets,
-        translate_post=one,
-        settings_key=settings.lock_key(engine.identity),
-        force=settings.force,
-        dry_run=settings.dry_run,
-        quiet=settings.quiet,
-        json_out=settings.json_out,
-        strict=settings.strict,
-        target_lang=settings.target_lang,
-        source_lang=settings.source_lang,
-        layout=settings.layout,  # type: ignore[arg-type]
-        version=__version__,
-        front_matter_urls=_url_editor(),
-        fill_source_summary=_source_summary if settings.fill_source_summary else None,
-    )
+    report = run_batch(targets, settings, one, identity=engine.identity)
     return report.exit_code
-
-
-def _url_editor() -> Callable[[str, str], str]:
-    """`url` gets the English prefix (else the English page would replace the Japanese one);
-    `aliases` too, but only for Hugo before 0.155, where they were not yet per language (the
-    Hugo on PATH is asked once, and only when a post has aliases)."""
-    from pipeline.frontmatter import prefix_urls, splice, split_front_matter
-    from pipeline.site import alias_needs_prefix, hugo_version
-
-    known: dict[str, bool] = {}
-
-    def aliases_too() -> bool:
-        if "aliases" not in known:
-            known["aliases"] = alias_needs_prefix(hugo_version())
-        return known["aliases"]
-
-    def edit(text: str, prefix: str) -> str:
-        front, body = split_front_matter(text)
-        if front.kind is None:
-            return text
-        edits = prefix_urls(front, prefix)
-        if any(str(path[0]).lower() == "aliases" for path in edits) and not aliases_too():
-            edits = {p: v for p, v in edits.items() if str(p[0]).lower() != "aliases"}
-        if not edits:
-            return text
-        return front.prefix + splice(front, edits) + body
-
-    return edit
-
-
-def _source_summary(text: str, summary: str) -> str | None:
-    """The source post with its empty `summary` filled (--fill-source-summary), or None."""
-    from pipeline.frontmatter import splice, split_front_matter, string_value
-
-    front, body = split_front_matter(text)
-    key = next((k for k in front.data if isinstance(k, str) and k.lower() == "summary"), None)
-    if key is None or (string_value(front, (key,)) or "").strip():
-        return None
-    return front.prefix + splice(front, {(key,): summary}) + body
 
 
 @models_app.command("convert")

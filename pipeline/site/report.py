@@ -92,3 +92,9 @@ class BatchReport:
         for target in self.orphaned:
             lines.append(f"  orphaned English copy (its source is gone): {target}")
         return lines
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line of a report."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
