@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import chars
+from pipeline.frontmatter import FrontMatter, FrontMatterError, split_front_matter, string_value
 from pipeline.site.config import Site
-from pipeline.site.headings import _body
-from pipeline.site.lock import Lock, relative_key
+from pipeline.site.lock import Lock
 from pipeline.site.paths import MARKDOWN_SUFFIXES, _abs, _split_lang_suffix, _under
 
 OPT_OUT_KEY = "notranslate"
@@ -46,39 +46,47 @@ def _is_output(path: Path, site: Site) -> bool:
     return _split_lang_suffix(path.name, codes)[1] == site.target_lang
 
 
-def _front_matter_and_body(text: str) -> tuple[str, str]:
-    body = _body(text)
-    head = text.lstrip("\ufeff")
-    return head[: len(head) - len(body)], body
+TITLE_KEYS = ("title", "subtitle", "summary", "description")
+
+
+def _split(text: str) -> tuple[FrontMatter | None, str]:
+    """Front matter and body; no front matter and the whole text when it cannot be read (the
+    translation step reports that file with a clear error)."""
+    try:
+        return split_front_matter(text)
+    except FrontMatterError:
+        return None, text.lstrip("\ufeff")
+
+
+def _flag(table: object, key: str) -> bool:
+    if not isinstance(table, dict):
+        return False
+    value = next((v for k, v in table.items() if isinstance(k, str) and k.lower() == key), None)
+    return value is True
 
 
 def opted_out(text: str) -> bool:
-    front, _body = _front_matter_and_body(text)
-    return (
-        re.search(rf"""^\s*["']?{OPT_OUT_KEY}["']?\s*[:=]\s*true\b""", front, re.M | re.I)
-        is not None
-    )
+    """`notranslate: true` at the top of the front matter (or under `params`, where Hugo keeps
+    custom keys); text that merely mentions it, in a summary say, is not an opt-out."""
+    front, _body = _split(text)
+    if front is None:
+        return False
+    params = next((v for k, v in front.data.items() if str(k).lower() == "params"), None)
+    return _flag(front.data, OPT_OUT_KEY) or _flag(params, OPT_OUT_KEY)
 
 
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-_TITLE = re.compile(
-    r"""^\s*["']?(?:title|subtitle|summary|description)["']?\s*[:=]\s*(.*)$""", re.M | re.I
-)
 
 
 def is_japanese(text: str) -> bool:
     """True when the prose or the front-matter title is Japanese (code is not prose)."""
-    front, body = _front_matter_and_body(text)
+    front, body = _split(text)
     prose = _FENCED.sub("", body)
     prose = re.sub(r"`[^`\n]*`", "", prose)
     prose = re.sub(r"<!--.*?-->", "", prose, flags=re.S)
-    titles = " ".join(_TITLE.findall(front))
+    titles = [string_value(front, (key,)) or "" for key in TITLE_KEYS] if front else []
     # The source language is Japanese, so kanji count too (a title like "SageMaker概要").
-    return chars.has_japanese_letters(prose) or chars.has_japanese_letters(titles)
-
-
-def _rel(path: Path, site: Site) -> str:
-    return relative_key(path, site.root)
+    return chars.has_japanese_letters(prose) or chars.has_japanese_letters(" ".join(titles))
 
 
 def orphans(lock: Lock, site: Site, scope: Sequence[Path]) -> list[str]:
