@@ -267,6 +267,33 @@ def detect_site(
         raise SiteError(
             f"{root}: source and target language are both '{source}' (pass --source-lang)"
         )
+    by_code = _with_pair(root, config, config_name, (source, target), layout)
+    by_code, decided = _decide_layout(root, by_code, (source, target), layout)
+    ordered = tuple(
+        sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
+    )
+    return Site(
+        root=root,
+        config_name=config_name,
+        default_language=default,
+        default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir", False)),
+        languages=ordered,
+        source_lang=source,
+        target_lang=target,
+        layout=decided,
+    )
+
+
+def _with_pair(
+    root: Path,
+    config: Mapping[str, Any],
+    config_name: str,
+    pair: tuple[str, str],
+    layout: Layout | None,
+) -> dict[str, Language]:
+    """The configured languages by code, with the source and target added where a forced
+    `layout` allows it; SiteError (with the config to add) where it does not."""
+    source, target = pair
     langs = languages_of(config)
     if not langs:
         # An unconfigured site is monolingual in its default language.
@@ -281,6 +308,15 @@ def detect_site(
         if layout != "filename":
             raise SiteError(_monolingual_message(root, config_name, source, target))
         by_code[target] = Language(target, 0, by_code[source].content_dirs)
+    return by_code
+
+
+def _decide_layout(
+    root: Path, by_code: dict[str, Language], pair: tuple[str, str], layout: Layout | None
+) -> tuple[dict[str, Language], Layout]:
+    """Content-dir when source and target have content dirs of their own, else filename; a
+    forced filename layout gives the target the source's dirs."""
+    source, target = pair
     src, tgt = by_code[source], by_code[target]
     separate = not set(src.content_dirs) & set(tgt.content_dirs)
     decided: Layout = "content-dir" if separate else "filename"
@@ -293,21 +329,8 @@ def detect_site(
     if layout == "filename":
         decided = "filename"
         if separate:
-            tgt = replace(tgt, content_dirs=src.content_dirs)
-            by_code[target] = tgt
-    ordered = tuple(
-        sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
-    )
-    return Site(
-        root=root,
-        config_name=config_name,
-        default_language=default,
-        default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir", False)),
-        languages=ordered,
-        source_lang=source,
-        target_lang=target,
-        layout=decided,
-    )
+            by_code = {**by_code, target: replace(tgt, content_dirs=src.content_dirs)}
+    return by_code, decided
 
 
 def hugo_version(hugo: str | None = None) -> tuple[int, int, int] | None:
