@@ -3,12 +3,14 @@ overwrite an English copy someone edited."""
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+
+import tomlkit
+import tomlkit.items
+from tomlkit.exceptions import TOMLKitError
 
 from pipeline.site.config import SiteError
 from pipeline.site.files import atomic_write, sha256_bytes, sha256_file
@@ -63,12 +65,18 @@ def relative_key(path: Path, root: Path) -> str:
     return _abs(path).relative_to(_abs(root)).as_posix()
 
 
+_HEADER = (
+    "honyaku.lock: what honyaku wrote, so re-runs skip unchanged posts and never overwrite",
+    "an English copy someone edited. Generated; commit it with the site.",
+)
+
+
 def load_lock(root: Path) -> Lock:
     path = root / LOCK_NAME
     if not path.exists():
         return Lock(root)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
         entries = {}
         for item in data.get("file", []):
             entry = LockEntry(**{k: str(item[k]) for k in LockEntry.__dataclass_fields__})
@@ -78,38 +86,41 @@ def load_lock(root: Path) -> Lock:
         for item in data.get("resource", []):
             res = ResourceEntry(**{k: str(item[k]) for k in ResourceEntry.__dataclass_fields__})
             resources[res.target] = res
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (TOMLKitError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise SiteError(
-            f"{path}: unreadable ({str(exc).splitlines()[0]}); fix it or delete it "
+            f"{path}: unreadable ({_first_line(exc)}); fix it or delete it "
             "(honyaku then treats existing English copies as hand-written)"
         ) from None
     return Lock(root, entries, resources)
 
 
-def _toml_str(value: str) -> str:
-    # JSON string escapes are valid TOML basic-string escapes.
-    return json.dumps(value, ensure_ascii=False)
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def dump_lock(lock: Lock) -> str:
-    lines = [
-        "# honyaku.lock: what honyaku wrote, so re-runs skip unchanged posts and never overwrite",
-        "# an English copy someone edited. Generated; commit it with the site.",
-        f"format = {LOCK_FORMAT}",
-    ]
-    for key in sorted(lock.entries):
-        entry = lock.entries[key]
-        lines.append("")
-        lines.append("[[file]]")
-        for name in LockEntry.__dataclass_fields__:
-            lines.append(f"{name} = {_toml_str(getattr(entry, name))}")
-    for key in sorted(lock.resources):
-        res = lock.resources[key]
-        lines.append("")
-        lines.append("[[resource]]")
-        for name in ResourceEntry.__dataclass_fields__:
-            lines.append(f"{name} = {_toml_str(getattr(res, name))}")
-    return "\n".join(lines) + "\n"
+    """The lock as TOML: the header comment, the format, then one `[[file]]` table per English
+    copy and one `[[resource]]` table per copied bundle file, each sorted by target."""
+    doc = tomlkit.document()
+    for line in _HEADER:
+        doc.add(tomlkit.comment(line))
+    doc.add("format", LOCK_FORMAT)
+    for name, records in (("file", lock.entries), ("resource", lock.resources)):
+        if records:
+            # Filled before it is added: tomlkit then puts the blank line before each table.
+            tables = tomlkit.aot()
+            for key in sorted(records):
+                tables.append(_table(records[key]))
+            doc.add(name, tables)
+    return tomlkit.dumps(doc)
+
+
+def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
+    table = tomlkit.table()
+    for name in type(record).__dataclass_fields__:
+        table.add(name, getattr(record, name))
+    return table
 
 
 def save_lock(lock: Lock) -> None:
