@@ -10,21 +10,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
-from enum import StrEnum
+from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from pipeline import __version__
-from pipeline.api import Engine, HonyakuError, Options, PostReport, translate_post
-from pipeline.backends.base import DecodingConfig
+from pipeline.api import Engine, HonyakuError, PostReport, translate_post
 from pipeline.backends.lazy import BackendUnavailable, LazyBackend
+from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
 from pipeline.modelstore import DEFAULT_MODEL
-
-DEFAULT_BEAMS = DecodingConfig().num_beams
+from pipeline.settings import Settings, SummaryMethod
 
 app = typer.Typer(
     add_completion=False,
@@ -36,19 +34,6 @@ models_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, n
 app.add_typer(models_app, name="models", help="Prepare models ahead of time.")
 
 
-class Backend(StrEnum):
-    transformers = "transformers"
-    ctranslate2 = "ctranslate2"
-    pseudo = "pseudo"
-
-
-class SummaryMethod(StrEnum):
-    lead = "lead"
-    rank = "rank"
-    model = "model"
-    off = "off"
-
-
 class Fail(Exception):
     """Stop with one line on stderr and an exit code."""
 
@@ -57,27 +42,11 @@ class Fail(Exception):
         self.code = code
 
 
-BackendOpt = Annotated[Backend, typer.Option(help="transformers (default), ctranslate2, or pseudo (no model: marks text to preview).")]  # fmt: skip
-ModelOpt = Annotated[str, typer.Option(help="Hugging Face hub id or local model folder.")]
-DeviceOpt = Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")]
-BeamsOpt = Annotated[int, typer.Option(help="Beam size (the model's own default, 6, is slow on CPU).")]  # fmt: skip
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the translation memory.")]
-GlossaryOpt = Annotated[Path | None, typer.Option(help="TOML glossary (default: honyaku-glossary.toml at the site root).")]  # fmt: skip
-SummaryOpt = Annotated[SummaryMethod, typer.Option(help="How to fill an empty `summary`.")]
-SummaryModelOpt = Annotated[str, typer.Option(help="Summarization model for --summary model.")]
-AddSummaryOpt = Annotated[bool, typer.Option(help="Add a `summary` to posts that have none.")]
-FillSourceOpt = Annotated[bool, typer.Option(help="Also write a Japanese summary into the source post's empty `summary` (the only time honyaku writes a source file).")]  # fmt: skip
-StrictOpt = Annotated[bool, typer.Option(help="Partly translated posts count as failures.")]
-ProseFencesOpt = Annotated[bool, typer.Option("--translate-prose-fences", help="Also translate unlabelled code fences that hold only Japanese prose.")]  # fmt: skip
-TaxonomiesOpt = Annotated[bool, typer.Option("--translate-taxonomies", help="Also translate tags and categories (they are URLs too: off by default).")]  # fmt: skip
-QuantOpt = Annotated[str | None, typer.Option(help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.")]  # fmt: skip
-
-
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _engine(settings: _Settings, site_root: Path | None) -> Engine:
+def _engine(settings: Settings) -> Engine:
     translator = LazyBackend(
         settings.backend, settings.model, settings.device, settings.beams, settings.quantization
     )
@@ -87,7 +56,7 @@ def _engine(settings: _Settings, site_root: Path | None) -> Engine:
 
         memory = TranslationMemory()
     engine = Engine(translator, memory=memory, identity=translator.identity)
-    engine.glossary = _glossary(settings.glossary, site_root)
+    engine.glossary = _glossary(settings.glossary)
     if settings.summary == SummaryMethod.model:
         from pipeline.backends.summarizer import SummaryModelUnavailable, load_abstractive
 
@@ -99,11 +68,10 @@ def _engine(settings: _Settings, site_root: Path | None) -> Engine:
     return engine
 
 
-def _glossary(path: Path | None, site_root: Path | None) -> Any:
-    from pipeline.glossary import GlossaryError, find_glossary, load_glossary
+def _glossary(path: Path | None) -> Any:
+    """The glossary file the settings resolved (given, or the site's own), loaded."""
+    from pipeline.glossary import GlossaryError, load_glossary
 
-    if path is None and site_root is not None:
-        path = find_glossary(site_root)
     if path is None:
         return None
     try:
@@ -152,61 +120,49 @@ def _run(func: Any) -> None:
 
 
 @app.command()
+@with_options(SHARED)
 def translate(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     stdout: Annotated[bool, typer.Option("--stdout", help="Print the English post.")] = False,
-    backend: BackendOpt = Backend.transformers,
-    model: ModelOpt = DEFAULT_MODEL,
-    device: DeviceOpt = "auto",
-    beams: BeamsOpt = DEFAULT_BEAMS,
-    no_cache: NoCacheOpt = False,
-    glossary: GlossaryOpt = None,
-    summary: SummaryOpt = SummaryMethod.lead,
-    summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
-    add_summary: AddSummaryOpt = False,
-    fill_source_summary: FillSourceOpt = False,
-    prose_fences: ProseFencesOpt = False,
-    translate_taxonomies: TaxonomiesOpt = False,
-    strict: StrictOpt = False,
-    quantization: QuantOpt = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an English copy a person edited.")] = False,
+    *,
+    options: Mapping[str, Any],
 ) -> None:
     """Translate one post into the site's English location, -o PATH, or --stdout."""
-
-    settings = _Settings.of(locals())
+    settings = Settings.from_options({**options, "quiet": True}, _site_root(post))
 
     def go() -> None:
         if output is None and not stdout:
-            reports: dict[Path, PostReport] = {}
-            code = _batch(
-                [post], settings, dry_run=False, quiet=True, as_json=False, reports=reports
-            )
-            for report in reports.values():
-                _report(post, report)
-            if not reports and code == 0:
-                _say(f"{post}: English copy up to date")
-            raise typer.Exit(code)
-        if fill_source_summary:
+            _translate_into_site(post, settings)
+        if settings.fill_source_summary:
             raise Fail("--fill-source-summary works when writing into the site (no -o/--stdout)")
         text = _read(post)
-        engine = _engine(settings, _site_root(post))
-        options = settings.options()
-        target = None if stdout else output
+        engine = _engine(settings)
         try:
-            english, report = translate_post(text, engine, options)
+            english, report = translate_post(text, engine, settings.options())
         except HonyakuError as exc:
             raise Fail(f"{post}: {exc}") from exc
-        if target is None:
+        if stdout or output is None:
             sys.stdout.write(english)
         else:
-            _write_single(post, target, english)
-            _say(f"wrote {target}")
+            _write_single(post, output, english)
+            _say(f"wrote {output}")
         _report(post, report)
-        if strict and report.partial:
+        if settings.strict and report.partial:
             raise typer.Exit(1)
 
     _run(go)
+
+
+def _translate_into_site(post: Path, settings: Settings) -> None:
+    """`translate` without -o/--stdout: a batch of one post, reported like a single file."""
+    reports: dict[Path, PostReport] = {}
+    code = _batch([post], settings, reports=reports)
+    for report in reports.values():
+        _report(post, report)
+    if not reports and code == 0:
+        _say(f"{post}: English copy up to date")
+    raise typer.Exit(code)
 
 
 def _write_single(post: Path, target: Path, english: str) -> None:
@@ -251,109 +207,31 @@ def inspect(
 
 
 @app.command()
+@with_options(SHARED, BATCH_ONLY)
 def batch(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Content folders or posts (default: the site in the current folder)."),
     ] = None,  # fmt: skip
-    backend: BackendOpt = Backend.transformers,
-    model: ModelOpt = DEFAULT_MODEL,
-    device: DeviceOpt = "auto",
-    beams: BeamsOpt = DEFAULT_BEAMS,
-    no_cache: NoCacheOpt = False,
-    glossary: GlossaryOpt = None,
-    summary: SummaryOpt = SummaryMethod.lead,
-    summary_model: SummaryModelOpt = "sshleifer/distilbart-cnn-12-6",
-    add_summary: AddSummaryOpt = False,
-    fill_source_summary: FillSourceOpt = False,
-    prose_fences: ProseFencesOpt = False,
-    translate_taxonomies: TaxonomiesOpt = False,
-    strict: StrictOpt = False,
-    quantization: QuantOpt = None,
-    force: Annotated[
-        bool, typer.Option(help="Overwrite English copies a person edited or wrote.")
-    ] = False,  # fmt: skip
-    dry_run: Annotated[
-        bool, typer.Option(help="Print what would be written where; change nothing.")
-    ] = False,  # fmt: skip
-    quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
-    layout: Annotated[
-        str | None, typer.Option(help="Force content-dir or filename layout.")
-    ] = None,  # fmt: skip
-    target_lang: Annotated[str, typer.Option(help="Target language code.")] = "en",
-    source_lang: Annotated[
-        str | None, typer.Option(help="Source language (default: the site's default).")
-    ] = None,  # fmt: skip
+    *,
+    options: Mapping[str, Any],
 ) -> None:
     """Translate every Japanese post under the given folders: incremental, with a report."""
-
-    settings = _Settings.of(locals())
-
-    def go() -> None:
-        code = _batch(
-            paths or [Path.cwd()],
-            settings,
-            dry_run=dry_run,
-            quiet=quiet,
-            as_json=as_json,
-            layout=layout,
-            target_lang=target_lang,
-            source_lang=source_lang,
-        )
-        raise typer.Exit(code)
-
-    _run(go)
+    targets = paths or [Path.cwd()]
+    settings = Settings.from_options(options, _site_root(targets[0]))
+    _run(lambda: _exit(_batch(targets, settings)))
 
 
-@dataclass(frozen=True)
-class _Settings:
-    backend: Backend
-    model: str
-    device: str
-    beams: int
-    no_cache: bool
-    glossary: Path | None
-    summary: SummaryMethod
-    summary_model: str
-    add_summary: bool
-    strict: bool
-    force: bool
-    quantization: str | None = None
-    fill_source_summary: bool = False
-    prose_fences: bool = False
-    translate_taxonomies: bool = False
-
-    @classmethod
-    def of(cls, arguments: dict[str, Any]) -> _Settings:
-        """From a command's arguments (the field names are the option names)."""
-        return cls(**{f.name: arguments[f.name] for f in fields(cls)})
-
-    def options(self) -> Options:
-        return Options(
-            summary=self.summary.value,
-            add_summary=self.add_summary,
-            source_summary=self.fill_source_summary,
-            prose_fences=self.prose_fences,
-            translate_taxonomies=self.translate_taxonomies,
-        )
+def _exit(code: int) -> None:
+    raise typer.Exit(code)
 
 
 def _batch(
-    targets: list[Path],
-    settings: _Settings,
-    *,
-    dry_run: bool,
-    quiet: bool,
-    as_json: bool,
-    layout: str | None = None,
-    target_lang: str = "en",
-    source_lang: str | None = None,
-    reports: dict[Path, PostReport] | None = None,
+    targets: list[Path], settings: Settings, reports: dict[Path, PostReport] | None = None
 ) -> int:
-    from pipeline.batch import BatchAbort, run_batch
+    from pipeline.site.batch import BatchAbort, run_batch
 
-    engine = _engine(settings, _site_root(targets[0]))
+    engine = _engine(settings)
     options = settings.options()
 
     def one(text: str, source: Path) -> tuple[str, PostReport]:
@@ -365,66 +243,8 @@ def _batch(
         except BackendUnavailable as exc:  # no model: no other file can succeed either
             raise BatchAbort(str(exc)) from exc
 
-    key = (
-        f"{engine.identity}|summary={settings.summary.value}|add={settings.add_summary}"
-        f"|fences={settings.prose_fences}|taxonomies={settings.translate_taxonomies}"
-    )
-    report = run_batch(
-        targets,
-        translate_post=one,
-        settings_key=key,
-        force=settings.force,
-        dry_run=dry_run,
-        quiet=quiet,
-        json_out=as_json,
-        strict=settings.strict,
-        target_lang=target_lang,
-        source_lang=source_lang,
-        layout=layout,  # type: ignore[arg-type]
-        version=__version__,
-        front_matter_urls=_url_editor(),
-        fill_source_summary=_source_summary if settings.fill_source_summary else None,
-    )
+    report = run_batch(targets, settings, one, identity=engine.identity)
     return report.exit_code
-
-
-def _url_editor() -> Callable[[str, str], str]:
-    """`url` gets the English prefix (else the English page would replace the Japanese one);
-    `aliases` too, but only for Hugo before 0.155, where they were not yet per language (the
-    Hugo on PATH is asked once, and only when a post has aliases)."""
-    from pipeline.frontmatter import prefix_urls, splice, split_front_matter
-    from pipeline.site import alias_needs_prefix, hugo_version
-
-    known: dict[str, bool] = {}
-
-    def aliases_too() -> bool:
-        if "aliases" not in known:
-            known["aliases"] = alias_needs_prefix(hugo_version())
-        return known["aliases"]
-
-    def edit(text: str, prefix: str) -> str:
-        front, body = split_front_matter(text)
-        if front.kind is None:
-            return text
-        edits = prefix_urls(front, prefix)
-        if any(str(path[0]).lower() == "aliases" for path in edits) and not aliases_too():
-            edits = {p: v for p, v in edits.items() if str(p[0]).lower() != "aliases"}
-        if not edits:
-            return text
-        return front.prefix + splice(front, edits) + body
-
-    return edit
-
-
-def _source_summary(text: str, summary: str) -> str | None:
-    """The source post with its empty `summary` filled (--fill-source-summary), or None."""
-    from pipeline.frontmatter import splice, split_front_matter, string_value
-
-    front, body = split_front_matter(text)
-    key = next((k for k in front.data if isinstance(k, str) and k.lower() == "summary"), None)
-    if key is None or (string_value(front, (key,)) or "").strip():
-        return None
-    return front.prefix + splice(front, {(key,): summary}) + body
 
 
 @models_app.command("convert")

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from pipeline import site as hugo
-from pipeline.batch import BatchAbort, SimplePostReport, run_batch
+from pipeline.api import PostReport
+from pipeline.settings import Settings
+from pipeline.site import batch as site_batch
+from pipeline.site.batch import BatchAbort, run_batch
 from tests.hugo_sites import BILINGUAL_DIRS
 
 POSTS = {
@@ -36,14 +39,14 @@ class StandIn:
         self.fail_on = fail_on
         self.interrupt_on = interrupt_on
 
-    def __call__(self, text: str, path: Path) -> tuple[str, SimplePostReport]:
+    def __call__(self, text: str, path: Path) -> tuple[str, PostReport]:
         self.calls.append(path)
         if self.interrupt_on == len(self.calls):
             raise KeyboardInterrupt
         if self.fail_on and path.name == self.fail_on:
             raise ValueError(f"{path.name}: malformed YAML front matter (line 2)")
         runs = len(_JA.findall(text))
-        return _JA.sub("EN", text), SimplePostReport(sentences_total=runs, translated=runs)
+        return _JA.sub("EN", text), PostReport(sentences_total=runs, translated=runs)
 
 
 def make_site(root: Path, posts: dict[str, str] = POSTS) -> Path:
@@ -57,9 +60,10 @@ def make_site(root: Path, posts: dict[str, str] = POSTS) -> Path:
 
 def batch(root: Path, tp: StandIn, **kw) -> object:
     kw.setdefault("quiet", True)
-    kw.setdefault("out", io.StringIO())
-    kw.setdefault("err", io.StringIO())
-    return run_batch([root / "content/ja"], translate_post=tp, settings_key="stand-in", **kw)
+    out, err = kw.pop("out", io.StringIO()), kw.pop("err", io.StringIO())
+    return run_batch(
+        [root / "content/ja"], Settings(**kw), tp, identity="stand-in", out=out, err=err
+    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -167,11 +171,11 @@ def test_ctrl_c_while_writing_a_copy_waits_for_its_lock_entry(
         if path.name == "a.md":
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(hugo, "atomic_write", write_then_ctrl_c)
+    monkeypatch.setattr(site_batch, "atomic_write", write_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         batch(root, StandIn())
     assert list(hugo.load_lock(root).entries) == ["content/en/post/a.md"]
-    monkeypatch.setattr(hugo, "atomic_write", write)
+    monkeypatch.setattr(site_batch, "atomic_write", write)
     tp = StandIn()
     report = batch(root, tp)
     assert "a.md" not in [p.name for p in tp.calls]
@@ -186,8 +190,9 @@ def test_bad_file_is_reported_and_batch_goes_on(tmp_path: Path) -> None:
     out = io.StringIO()
     report = run_batch(
         [root / "content/ja"],
-        translate_post=StandIn(fail_on="b.md"),
-        settings_key="k",
+        Settings(),
+        StandIn(fail_on="b.md"),
+        identity="k",
         out=out,
         err=io.StringIO(),
     )
@@ -201,14 +206,14 @@ def test_bad_file_is_reported_and_batch_goes_on(tmp_path: Path) -> None:
 def test_partial_is_exit_1_only_when_strict(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"content/ja/a.md": "日本語の文。\n"})
 
-    def partial(text: str, path: Path) -> tuple[str, SimplePostReport]:
-        return text, SimplePostReport(1, 0, 0, ["日本語の文。"], True)
+    def partial(text: str, path: Path) -> tuple[str, PostReport]:
+        return text, PostReport(1, 0, 0, ["日本語の文。"])
 
     report = run_batch(
         [root],
-        translate_post=partial,
-        settings_key="k",
-        quiet=True,
+        Settings(quiet=True),
+        partial,
+        identity="k",
         out=io.StringIO(),
         err=io.StringIO(),
     )
@@ -216,10 +221,9 @@ def test_partial_is_exit_1_only_when_strict(tmp_path: Path) -> None:
     (root / "content/ja/a.md").write_text("別の文。\n")
     report = run_batch(
         [root],
-        translate_post=partial,
-        settings_key="k",
-        quiet=True,
-        strict=True,
+        Settings(quiet=True, strict=True),
+        partial,
+        identity="k",
         out=io.StringIO(),
         err=io.StringIO(),
     )
@@ -229,14 +233,14 @@ def test_partial_is_exit_1_only_when_strict(tmp_path: Path) -> None:
 def test_abort_and_bad_paths_are_exit_2(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s")
 
-    def missing_model(text: str, path: Path) -> tuple[str, SimplePostReport]:
+    def missing_model(text: str, path: Path) -> tuple[str, PostReport]:
         raise BatchAbort("model Helsinki-NLP/opus-mt-ja-en not found")
 
     report = batch(root, missing_model)  # type: ignore[arg-type]
     assert report.exit_code == 2 and "not found" in report.error
     err = io.StringIO()
     report = run_batch(
-        [tmp_path / "nope"], translate_post=StandIn(), settings_key="k", err=err, out=io.StringIO()
+        [tmp_path / "nope"], Settings(), StandIn(), identity="k", err=err, out=io.StringIO()
     )
     assert report.exit_code == 2 and err.getvalue().count("\n") == 1
 
@@ -287,8 +291,9 @@ def test_plain_progress_lines(tmp_path: Path) -> None:
     err = io.StringIO()
     run_batch(
         [root / "content/ja"],
-        translate_post=StandIn(),
-        settings_key="k",
+        Settings(),
+        StandIn(),
+        identity="k",
         out=io.StringIO(),
         err=err,
     )

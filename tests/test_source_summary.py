@@ -15,9 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import site as hugo
-from pipeline.batch import SimplePostReport, run_batch
+from pipeline.api import PostReport
 from pipeline.cli import app
 from pipeline.frontmatter import split_front_matter
+from pipeline.settings import Settings
+from pipeline.site import source_summary
+from pipeline.site.batch import run_batch
 from tests.hugo_sites import BILINGUAL_DIRS
 
 BODY = (
@@ -170,20 +173,21 @@ def test_translate_command_fills_the_source(tmp_path: Path) -> None:
 # --- the batch's guards, with stand-ins -------------------------------------------------------
 
 
-def stand_in(text: str, path: Path) -> tuple[str, SimplePostReport]:
-    return "---\ntitle: EN\n---\n\nEN\n", SimplePostReport(1, 1, source_summary="要約です。")
+def stand_in(text: str, path: Path) -> tuple[str, PostReport]:
+    return "---\ntitle: EN\n---\n\nEN\n", PostReport(1, 1, source_summary="要約です。")
 
 
-def run(root: Path, edit) -> object:  # noqa: ANN001 - a SourceSummaryEdit stand-in
-    return run_batch(
-        [root / "content/ja"],
-        translate_post=stand_in,
-        settings_key="k",
-        quiet=True,
-        out=io.StringIO(),
-        err=io.StringIO(),
-        fill_source_summary=edit,
-    )
+def run(root: Path, edit) -> object:  # noqa: ANN001 - a fill_empty_summary stand-in
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(source_summary, "fill_empty_summary", edit)
+        return run_batch(
+            [root / "content/ja"],
+            Settings(quiet=True, fill_source_summary=True),
+            stand_in,
+            identity="k",
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
 
 
 def test_an_edit_that_touches_other_text_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,348 @@
+"""The Hugo site's setup: its config file, languages and content dirs, and where English copies go
+(the layout). Also which Hugo is installed, for behaviour that changed between versions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+CONFIG_NAMES = (
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+)
+
+Layout = Literal["content-dir", "filename"]
+
+
+class SiteError(Exception):
+    """A problem with the site setup or a refused path; the message is one line for the user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Config
+
+
+def find_site_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding a Hugo config file or `config/_default/`."""
+    here = Path(os.path.abspath(start))
+    if here.is_file() or not here.exists():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return folder
+        if (folder / "config" / "_default").is_dir():
+            return folder
+    raise SiteError(
+        f"{start}: not inside a Hugo site (no hugo.toml, config.toml or config/_default/ "
+        "found in it or any folder above)"
+    )
+
+
+def _parse_config_file(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text) if text.strip() else {}
+        else:
+            from ruamel.yaml import YAML
+
+            data = YAML(typ="safe", pure=True).load(text) or {}
+    except Exception as exc:  # every parser has its own error type; one line is what matters
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SiteError(f"{path}: cannot read the Hugo config: {first}") from None
+    if not isinstance(data, dict):
+        raise SiteError(f"{path}: the Hugo config is not a table of settings")
+    return data
+
+
+def _lower_keys(value: Any) -> Any:
+    # Hugo's config keys are case-insensitive; it lowercases them, language keys included.
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(v) for v in value]
+    return value
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _config_dir_files(folder: Path) -> list[tuple[list[str], Path]]:
+    """Files of a config/<env>/ folder with the key path each one's content sits under."""
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".toml", ".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        stem = path.stem.lower()
+        if stem in ("hugo", "config"):
+            files.append(([], path))
+        elif "." in stem:  # menus.en.toml -> languages.en.menus
+            name, lang = stem.split(".", 1)
+            files.append((["languages", lang, name], path))
+        else:
+            files.append(([stem], path))
+    return files
+
+
+def load_config(root: Path) -> dict[str, Any]:
+    """The site config as Hugo merges it for a production build, keys lowercased."""
+    merged: dict[str, Any] = {}
+    for env in ("_default", "production"):
+        folder = root / "config" / env
+        if not folder.is_dir():
+            continue
+        for keys, path in _config_dir_files(folder):
+            data: Any = _lower_keys(_parse_config_file(path))
+            for key in reversed(keys):
+                data = {key: data}
+            merged = _merge(merged, data)
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            # The root file takes precedence over the config folder.
+            merged = _merge(merged, _lower_keys(_parse_config_file(root / name)))
+            break
+    return merged
+
+
+def _config_format(root: Path) -> str:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return name
+    return "config/_default/hugo.toml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Site model
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    weight: int
+    content_dirs: tuple[str, ...]  # posix paths relative to the site root
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    config_name: str
+    default_language: str
+    default_in_subdir: bool
+    languages: tuple[Language, ...]
+    source_lang: str
+    target_lang: str
+    layout: Layout
+
+    def language(self, code: str) -> Language | None:
+        return next((lang for lang in self.languages if lang.code == code), None)
+
+    def content_dirs(self, code: str) -> tuple[Path, ...]:
+        lang = self.language(code)
+        return tuple(self.root / d for d in lang.content_dirs) if lang else ()
+
+    @property
+    def source_dirs(self) -> tuple[Path, ...]:
+        return self.content_dirs(self.source_lang)
+
+    @property
+    def target_dir(self) -> Path:
+        """The English content dir (content-dir layout) or the shared one (filename layout)."""
+        return self.content_dirs(self.target_lang)[0]
+
+    def with_target(self, target_lang: str) -> Site:
+        return replace(self, target_lang=target_lang)
+
+
+def _content_mounts(config: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """(source dir, languages) for every module mount whose target is content."""
+    module = config.get("module") or {}
+    mounts = module.get("mounts") or [] if isinstance(module, dict) else []
+    out = []
+    for mount in mounts:
+        if not isinstance(mount, dict):
+            continue
+        target = str(mount.get("target", "")).strip("/")
+        if target != "content":
+            continue
+        langs: list[str] = []
+        if mount.get("lang"):
+            langs.append(str(mount["lang"]).lower())
+        matrix = ((mount.get("sites") or {}).get("matrix") or {}).get("languages") or []
+        langs.extend(str(m).lower() for m in matrix)
+        out.append((str(mount.get("source", "")).strip("/"), tuple(langs)))
+    return out
+
+
+def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
+    """Every configured language with its content dirs, sorted by weight then code like Hugo."""
+    default_dir = str(config.get("contentdir") or "content").strip("/")
+    table = config.get("languages") or {}
+    mounts = _content_mounts(config)
+    shared = [src for src, langs in mounts if not langs]
+    langs = []
+    for code, settings in table.items() if isinstance(table, dict) else ():
+        settings = settings if isinstance(settings, dict) else {}
+        own = [src for src, ls in mounts if code in ls]
+        if settings.get("contentdir"):
+            own.insert(0, str(settings["contentdir"]).strip("/"))
+        dirs = own + shared if own else (shared or [default_dir])
+        weight = settings.get("weight", 0)
+        langs.append(
+            Language(
+                code, int(weight) if isinstance(weight, int) else 0, tuple(dict.fromkeys(dirs))
+            )
+        )
+    # Hugo sorts by weight, weight 0 last, then by code.
+    langs.sort(key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
+    return tuple(langs)
+
+
+def _monolingual_message(root: Path, config_name: str, source: str, target: str) -> str:
+    fmt = Path(config_name).suffix
+    if fmt == ".toml":
+        snippet = (
+            f'defaultContentLanguage = "{source}" + [languages.{source}] weight = 1 + '
+            f"[languages.{target}] weight = 2"
+        )
+    elif fmt == ".json":
+        snippet = (
+            f'"defaultContentLanguage": "{source}", "languages": {{"{source}": '
+            f'{{"weight": 1}}, "{target}": {{"weight": 2}}}}'
+        )
+    else:
+        snippet = (
+            f"defaultContentLanguage: {source} / languages: {{{source}: {{weight: 1}}, "
+            f"{target}: {{weight: 2}}}}"
+        )
+    return (
+        f"{root}: the site has no '{target}' language, so Hugo would not publish English "
+        f"pages; add to {config_name}: {snippet} (English copies then go beside each post as "
+        f"*.{target}.md; for content/{target}/ also set contentDir per language), "
+        f"or pass --layout filename"
+    )
+
+
+def detect_site(
+    start: Path,
+    *,
+    source_lang: str | None = None,
+    target_lang: str = "en",
+    layout: Layout | None = None,
+) -> Site:
+    """Find the site around `start` and decide where English copies go.
+
+    Raises SiteError (one line, with the config snippet to add) for a monolingual site unless a
+    `layout` is forced.
+    """
+    root = find_site_root(start)
+    config = load_config(root)
+    config_name = _config_format(root)
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    source = (source_lang or default).lower()
+    target = target_lang.lower()
+    if source == target:
+        raise SiteError(
+            f"{root}: source and target language are both '{source}' (pass --source-lang)"
+        )
+    by_code = _with_pair(root, config, config_name, (source, target), layout)
+    by_code, decided = _decide_layout(root, by_code, (source, target), layout)
+    ordered = tuple(
+        sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
+    )
+    return Site(
+        root=root,
+        config_name=config_name,
+        default_language=default,
+        default_in_subdir=bool(config.get("defaultcontentlanguageinsubdir", False)),
+        languages=ordered,
+        source_lang=source,
+        target_lang=target,
+        layout=decided,
+    )
+
+
+def _with_pair(
+    root: Path,
+    config: Mapping[str, Any],
+    config_name: str,
+    pair: tuple[str, str],
+    layout: Layout | None,
+) -> dict[str, Language]:
+    """The configured languages by code, with the source and target added where a forced
+    `layout` allows it; SiteError (with the config to add) where it does not."""
+    source, target = pair
+    langs = languages_of(config)
+    if not langs:
+        # An unconfigured site is monolingual in its default language.
+        default_dir = str(config.get("contentdir") or "content").strip("/")
+        langs = (Language(source, 1, (default_dir,)),)
+    by_code = {lang.code: lang for lang in langs}
+    if source not in by_code:
+        if layout is None:
+            raise SiteError(_monolingual_message(root, config_name, source, target))
+        by_code[source] = Language(source, 0, langs[0].content_dirs)
+    if target not in by_code:
+        if layout != "filename":
+            raise SiteError(_monolingual_message(root, config_name, source, target))
+        by_code[target] = Language(target, 0, by_code[source].content_dirs)
+    return by_code
+
+
+def _decide_layout(
+    root: Path, by_code: dict[str, Language], pair: tuple[str, str], layout: Layout | None
+) -> tuple[dict[str, Language], Layout]:
+    """Content-dir when source and target have content dirs of their own, else filename; a
+    forced filename layout gives the target the source's dirs."""
+    source, target = pair
+    src, tgt = by_code[source], by_code[target]
+    separate = not set(src.content_dirs) & set(tgt.content_dirs)
+    decided: Layout = "content-dir" if separate else "filename"
+    if layout == "content-dir" and not separate:
+        raise SiteError(
+            f"{root}: --layout content-dir needs a contentDir of its own for "
+            f"'{target}': add languages.{target}.contentDir = \"content/{target}\" "
+            f"and move the '{source}' posts to content/{source}"
+        )
+    if layout == "filename":
+        decided = "filename"
+        if separate:
+            by_code = {**by_code, target: replace(tgt, content_dirs=src.content_dirs)}
+    return by_code, decided
+
+
+def hugo_version(hugo: str | None = None) -> tuple[int, int, int] | None:
+    """The version of the `hugo` on PATH (or `hugo`), or None when there is none."""
+    exe = hugo or shutil.which("hugo")
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, "version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(
+        r"\bv?(\d+)\.(\d+)\.(\d+)", out.split("hugo", 1)[-1] if "hugo v" in out else out
+    )
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None

@@ -1,0 +1,100 @@
+"""What a batch did, file by file: the result records, the exit code, the JSON and text reports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class FileResult:
+    source: str  # relative to the site root
+    target: str
+    status: str  # translated | partial | up-to-date | skipped | failed | planned
+    reason: str = ""
+    sentences: int = 0
+    from_memory: int = 0
+    kept: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()  # bundle files copied (dry run: to be copied)
+    source_summary: str = ""  # the Japanese summary written into the source post
+    note: str = ""  # something that did not stop the file but the user should know
+
+
+@dataclass
+class BatchReport:
+    root: str = ""
+    files: list[FileResult] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    error: str = ""
+    strict: bool = False
+    dry_run: bool = False
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def exit_code(self) -> int:
+        if self.error:
+            return 2
+        if self.by_status("failed"):
+            return 1
+        if self.strict and self.by_status("partial"):
+            return 1
+        return 0
+
+    def to_json(self) -> str:
+        data = {
+            "root": self.root,
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "dry_run": self.dry_run,
+            "counts": {
+                s: len(self.by_status(s))
+                for s in ("translated", "partial", "up-to-date", "skipped", "failed", "planned")
+            },
+            "files": [asdict(f) for f in self.files],
+            "orphaned": self.orphaned,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def summary_lines(self) -> list[str]:
+        if self.error:
+            return [f"error: {self.error}"]
+        lines = []
+        labels = [
+            ("translated", "translated"),
+            ("partial", "partly translated"),
+            ("up-to-date", "up to date"),
+            ("planned", "would translate"),
+            ("skipped", "skipped"),
+            ("failed", "failed"),
+        ]
+        counts = ", ".join(
+            f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)
+        )
+        lines.append(f"honyaku batch: {counts or 'no posts found'}")
+        for f in self.by_status("planned"):
+            lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
+        verb = "would copy" if self.dry_run else "copied"
+        for f in self.files:
+            if f.resources and f.status == "up-to-date":
+                lines.append(f"  {verb} changed resources of {f.target}: {', '.join(f.resources)}")
+            if f.source_summary:
+                lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
+            if f.note:
+                lines.append(f"  note on {f.source}: {f.note}")
+        for f in self.by_status("partial"):
+            lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
+        for f in self.by_status("skipped"):
+            lines.append(f"  skipped {f.source}: {f.reason}")
+        for f in self.by_status("failed"):
+            lines.append(f"  failed {f.source}: {f.reason}")
+        for target in self.orphaned:
+            lines.append(f"  orphaned English copy (its source is gone): {target}")
+        return lines
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line of a report."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
