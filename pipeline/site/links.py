@@ -108,6 +108,8 @@ class _Targets:
         bracketed = dest.startswith("<") and dest.endswith(">")
         raw = dest[1:-1] if bracketed else dest
         path, rest = _split_dest(raw)
+        if "{{" in raw:
+            return dest  # a shortcode makes the URL (`ref` tags are rewritten on their own)
         if not path or "://" in path or path.startswith(("//", "mailto:")) or ":" in path:
             return dest
         new = self._absolute(path) if path.startswith("/") else self._relative(path)
