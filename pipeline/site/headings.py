@@ -21,7 +21,6 @@ from pipeline.site.markdown import body_start, markdown, parse_body
 
 _LETTERS = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
 _TEXTUAL = ("text", "text_special", "softbreak", "hardbreak")
-_DASHES = {"---": "\u2014", "--": "\u2013"}
 _TYPOGRAPHER = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
 _ESCAPED_OR_DASH = re.compile(r"\\[\s\S]|---|--")
 _NAMED_ENTITY = re.compile(r"&[A-Za-z][A-Za-z0-9]*;")
@@ -57,7 +56,8 @@ def github_id(heading: str) -> str:
 
 
 def _body(text: str) -> str:
-    """The text after the front matter; all of it when the front matter cannot be read."""
+    """The text after the front matter (a BOM aside, all of it when the front matter cannot be
+    read)."""
     return text[body_start(text) :]
 
 
@@ -161,7 +161,7 @@ def _node_text(node: Node, *, linkify: bool) -> str:
 
 
 def _typographer_dashes(raw: str) -> str:
-    return _ESCAPED_OR_DASH.sub(lambda m: _DASHES.get(m.group(), m.group()), raw)
+    return _ESCAPED_OR_DASH.sub(lambda m: _TYPOGRAPHER.get(m.group(), m.group()), raw)
 
 
 def _linkified(raw: str) -> list[tuple[int, int]]:
