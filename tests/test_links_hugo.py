@@ -22,24 +22,18 @@ import pytest
 from pipeline import site as hugo
 from pipeline.frontmatter import split_front_matter
 from pipeline.shortcodes import lex_shortcodes
+from tests.hugo_sites import BILINGUAL_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "ja-posts"
 BASE_URL = "https://example.org/"
 
-CONFIG = """baseURL = "https://example.org/"
-defaultContentLanguage = "ja"
-defaultContentLanguageInSubdir = false
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
-[languages.ja]
-contentDir = "content/ja"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
-[markup.goldmark.renderer]
-unsafe = true
-"""
+CONFIG = (
+    'baseURL = "https://example.org/"\n'
+    'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n'
+    + BILINGUAL_DIRS
+    + "[markup.goldmark.renderer]\nunsafe = true\n"
+)
 
 # Known differences, left out: a shortcode in a heading (Hugo takes the ID from its internal
 # placeholder text) and `<<x>>` (goldmark's typographer reads `<<` before raw HTML `<x>`).
@@ -288,6 +282,16 @@ def hugo_binary() -> str | None:
     return shutil.which("hugo")
 
 
+def build(exe: str, root: Path) -> None:
+    done = subprocess.run(
+        [exe, "--quiet", "-s", str(root), "-d", str(root / "public")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -346,13 +350,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = hugo.detect_site(root)
     english = hugo.rewrite_links(LINKS, root / "content/ja/post/a.md", site)
     (root / "content/en/post/a.md").write_text(english, encoding="utf-8")
-    done = subprocess.run(
-        [exe, "--quiet", "-s", str(root), "-d", str(root / "public")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    build(exe, root)
     return root
 
 
@@ -411,13 +409,7 @@ def test_corpus_heading_ids_are_hugos(tmp_path: Path) -> None:
         body = split_front_matter(text)[1]
         page = f"---\ntitle: p{index}\n---\n{body}"
         (root / "content" / "post" / f"p{index}.md").write_text(page, encoding="utf-8")
-    done = subprocess.run(
-        [exe, "--quiet", "-s", str(root), "-d", str(root / "public")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    build(exe, root)
     rendered = 0
     for index, (post, text) in enumerate(zip(posts, texts, strict=True)):
         ids = parse(root / "public" / "post" / f"p{index}" / "index.html").heading_ids
