@@ -317,6 +317,51 @@ def test_rewrite_anchors() -> None:
     assert hugo.rewrite_anchors(ja, "# One\n[a](#設定)\n") == "# One\n[a](#設定)\n"
 
 
+def test_rewrite_links_follows_the_markdown_parse(tmp_path: Path) -> None:
+    files = {f"content/ja/post/{n}.md": "x" for n in ("a", "b", "c")}
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
+    site = hugo.detect_site(root)
+    (root / "content/en/post").mkdir(parents=True)
+    (root / "content/en/post/b.md").write_text("english b")
+    text = (
+        "> [quoted\n> b](/post/b/) and ![img](/post/b/x.png)\n\n"
+        "[next]:\n  /post/b/\n\n"
+        'Prose href="/post/b/" is text, <a href="/post/b/">a tag</a> is not.\n\n'
+        '```\n{{< ref "c.md" >}}\n```\n\n'
+        "    [indented](/post/b/)\n\n"
+        "{{< highlight md >}}\n[highlighted](/post/b/)\n{{< /highlight >}}\n"
+    )
+    out = hugo.rewrite_links(text, root / "content/ja/post/a.md", site)
+    assert "> [quoted\n> b](/en/post/b/)" in out and "[next]:\n  /en/post/b/" in out
+    assert 'Prose href="/post/b/" is text, <a href="/en/post/b/">' in out
+    # Hugo expands shortcodes inside code too, and fails the build on this one unchanged.
+    assert '```\n{{< ref path="c.md" lang="ja" >}}\n```' in out
+    assert "    [indented](/post/b/)" in out and "[highlighted](/post/b/)" in out
+    assert "![img](/post/b/x.png)" in out  # no page there
+
+
+def test_heading_ids_follow_hugos_plain_text() -> None:
+    # Each case is checked against Hugo 0.168 in tests/test_links_hugo.py.
+    text = (
+        "## Tab\tand\u3000space\n\n## [a *b*](/x) c\n\n## *snake_case*\n\n"
+        "Multi\nline\n---\n\n##\n\n## 🎉\n\n## A -- B &amp; &#12354;\n\n"
+        "```\n# fenced\n```\n\n{{< highlight sh >}}\n# comment\n{{< /highlight >}}\n\n"
+        "## https://example.com/x y\n\n## Foo {#bar} ##\n\n## Foo {#bar}\n\n## bar\n"
+    )
+    assert hugo.heading_ids(text) == [
+        ("tabandspace", False),
+        ("a--c", False),
+        ("snake_", False),
+        ("line", False),
+        ("heading", False),
+        ("a--b--12354", False),
+        ("y", False),
+        ("foo-bar", False),
+        ("bar", True),
+        ("bar-1", False),
+    ]
+
+
 # --- lock --------------------------------------------------------------------------------------
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from pipeline.site.config import Site
-from pipeline.site.headings import _FENCE, heading_ids
+from pipeline.site.headings import heading_ids
+from pipeline.site.markdown import Body, Range, parse_body
 from pipeline.site.paths import (
     _abs,
     content_file_for_url,
@@ -20,51 +22,37 @@ from pipeline.site.paths import (
 
 HasTranslation = Callable[[Path], bool]
 
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-_INLINE_DEST = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)")
-_REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+# Small regexes, each applied only to what the Markdown parse says is raw HTML or a shortcode tag:
+# an attribute of an HTML tag and the arguments of one `ref` tag are not Markdown, so no Markdown
+# parser reads them.
 _HREF = re.compile(r"""(\bhref\s*=\s*)(["'])([^"'\n]*)\2""")
 _REF_SHORTCODE = re.compile(
     r"""(\{\{[<%]\s*)(rel)?ref\s+(?:path\s*=\s*)?(["'`])([^"'`\n]+)\3([^}]*?)(\s*[>%]\}\})"""
 )
 
 
-def _outside_code(text: str, edit: Callable[[str], str]) -> str:
-    """Apply `edit` to the parts of `text` outside fenced code blocks and inline code spans."""
+def _rewrite_targets(
+    text: str, body: Body, rewrite: Callable[[str], str]
+) -> list[tuple[Range, str]]:
+    """Edits giving each link destination and each `href` in raw HTML its `rewrite`; code
+    blocks, code spans and plain text are never touched (the parse found no link there)."""
+    edits = [((start, end), rewrite(text[start:end])) for start, end in body.destinations]
+    for start, end in body.html:
+        for match in _HREF.finditer(text, start, end):
+            edits.append((match.span(3), rewrite(match.group(3))))
+    return edits
+
+
+def _apply(text: str, edits: list[tuple[Range, str]]) -> str:
     out: list[str] = []
-    chunk: list[str] = []
-    fence: str | None = None
-
-    def flush() -> None:
-        if chunk:
-            joined = "".join(chunk)
-            pieces, last = [], 0
-            for match in _CODE_SPAN.finditer(joined):
-                pieces.append(edit(joined[last : match.start()]))
-                pieces.append(match.group(0))
-                last = match.end()
-            pieces.append(edit(joined[last:]))
-            out.append("".join(pieces))
-            chunk.clear()
-
-    for line in text.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            flush()
-            fence = match.group(1)
-            out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if (
-                match
-                and match.group(1)[0] == fence[0]
-                and len(match.group(1)) >= len(fence)
-                and not line.strip()[len(match.group(1)) :].strip()
-            ):
-                fence = None
-        else:
-            chunk.append(line)
-    flush()
+    cursor = 0
+    for (start, end), new in sorted(edits):
+        if start < cursor or text[start:end] == new:
+            continue
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
     return "".join(out)
 
 
@@ -104,6 +92,68 @@ def _resolve_ref(ref: str, page: Path, site: Site) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Targets:
+    """What deciding a link's new target needs to know about the page and the site."""
+
+    source: Path
+    site: Site
+    exists: HasTranslation
+    src_prefix: str
+    en_prefix: str
+    here: str  # the page's URL directory
+
+    def destination(self, dest: str) -> str:
+        """The English copy's destination for a link destination of the Japanese page."""
+        bracketed = dest.startswith("<") and dest.endswith(">")
+        raw = dest[1:-1] if bracketed else dest
+        path, rest = _split_dest(raw)
+        if "{{" in raw:
+            return dest  # a shortcode makes the URL (`ref` tags are rewritten on their own)
+        if not path or "://" in path or path.startswith(("//", "mailto:")) or ":" in path:
+            return dest
+        new = self._absolute(path) if path.startswith("/") else self._relative(path)
+        if new is None:
+            return dest
+        new += rest
+        return f"<{new}>" if bracketed else new
+
+    def _absolute(self, path: str) -> str | None:
+        if self.en_prefix and (path + "/").startswith(self.en_prefix + "/"):
+            return None
+        if self.src_prefix and not (path + "/").startswith(self.src_prefix + "/"):
+            return None
+        url = path[len(self.src_prefix) :] or "/"
+        page = content_file_for_url(url, self.site)
+        if page is None or not self.exists(page):
+            return None
+        return self.en_prefix + url
+
+    def _relative(self, path: str) -> str | None:
+        url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
+        if path.endswith("/") and not url.endswith("/"):
+            url += "/"
+        page = content_file_for_url(url, self.site)
+        if page is None or _abs(page) == self.source or self.exists(page):
+            return None
+        return (self.src_prefix + url) if url.startswith("/") else None
+
+    def ref_shortcode(self, tag: str) -> str:
+        """`{{< ref "x" >}}` to a page without an English version gets the source language."""
+        match = _REF_SHORTCODE.fullmatch(tag)
+        if match is None or re.search(r"\blang\s*=", match.group(5)):
+            return tag
+        page = _resolve_ref(match.group(4), self.source, self.site)
+        if page is None or self.exists(page):
+            return tag
+        kind = "relref" if match.group(2) else "ref"
+        quote = match.group(3)
+        return (
+            f"{match.group(1)}{kind} path={quote}{match.group(4)}{quote} "
+            f'lang="{self.site.source_lang}"{match.group(5)}{match.group(6)}'
+        )
+
+
 def rewrite_links(
     en_text: str, source: Path, site: Site, *, has_translation: HasTranslation | None = None
 ) -> str:
@@ -114,64 +164,25 @@ def rewrite_links(
     - a relative link (`../x/`) already lands in the English tree; when that page has no English
       version it is pointed at the Japanese page instead (`/post/x/`);
     - `{{< ref >}}`/`{{< relref >}}` resolve per language by themselves; to a page without an
-      English version they get `lang="ja"` (Hugo 0.111 fails the build otherwise).
-    Code blocks and inline code are left alone.
+      English version they get `lang="ja"` (Hugo 0.111 fails the build otherwise). Hugo expands
+      shortcodes before Markdown, inside code too, so every tag counts.
+    Links are what the Markdown parse finds in the body: inline and reference-definition
+    destinations and `href`s of raw HTML; code blocks, inline code and front matter are left alone.
     """
     source = _abs(source)
-    exists = has_translation or (lambda page: english_path(page, site).exists())
-    src_prefix = lang_url_prefix(site, site.source_lang)
-    en_prefix = lang_url_prefix(site, site.target_lang)
-    here = page_url_dir(source, site)
-
-    def new_dest(dest: str) -> str:
-        bracketed = dest.startswith("<") and dest.endswith(">")
-        raw = dest[1:-1] if bracketed else dest
-        path, rest = _split_dest(raw)
-        if not path or "://" in path or path.startswith(("//", "mailto:")) or ":" in path:
-            return dest
-        if path.startswith("/"):
-            if en_prefix and (path + "/").startswith(en_prefix + "/"):
-                return dest
-            if src_prefix and not (path + "/").startswith(src_prefix + "/"):
-                return dest
-            url = path[len(src_prefix) :] or "/"
-            page = content_file_for_url(url, site)
-            if page is None or not exists(page):
-                return dest
-            new = en_prefix + url
-        else:
-            url = str(PurePosixPath(os.path.normpath(PurePosixPath(here) / path)))
-            if path.endswith("/") and not url.endswith("/"):
-                url += "/"
-            page = content_file_for_url(url, site)
-            if page is None or _abs(page) == source or exists(page):
-                return dest
-            new = (src_prefix + url) if url.startswith("/") else dest
-        new += rest
-        return f"<{new}>" if bracketed else new
-
-    def ref_lang(match: re.Match[str]) -> str:
-        if re.search(r"\blang\s*=", match.group(5)):
-            return match.group(0)
-        page = _resolve_ref(match.group(4), source, site)
-        if page is None or exists(page):
-            return match.group(0)
-        kind = "relref" if match.group(2) else "ref"
-        quote = match.group(3)
-        return (
-            f"{match.group(1)}{kind} path={quote}{match.group(4)}{quote} "
-            f'lang="{site.source_lang}"{match.group(5)}{match.group(6)}'
-        )
-
-    def edit(chunk: str) -> str:
-        chunk = _INLINE_DEST.sub(lambda m: m.group(1) + new_dest(m.group(2)), chunk)
-        chunk = _REF_DEF.sub(lambda m: m.group(1) + new_dest(m.group(2)), chunk)
-        chunk = _HREF.sub(
-            lambda m: m.group(1) + m.group(2) + new_dest(m.group(3)) + m.group(2), chunk
-        )
-        return _REF_SHORTCODE.sub(ref_lang, chunk)
-
-    return _outside_code(en_text, edit)
+    targets = _Targets(
+        source,
+        site,
+        has_translation or (lambda page: english_path(page, site).exists()),
+        lang_url_prefix(site, site.source_lang),
+        lang_url_prefix(site, site.target_lang),
+        page_url_dir(source, site),
+    )
+    body = parse_body(en_text)
+    edits = _rewrite_targets(en_text, body, targets.destination)
+    for start, end in body.shortcodes:
+        edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
+    return _apply(en_text, edits)
 
 
 def alias_needs_prefix(version: tuple[int, int, int] | None) -> bool:
@@ -208,13 +219,6 @@ def prefix_front_matter_urls(en_text: str, prefix: str, edit: FrontMatterEdit) -
     return edit(en_text, prefix) if prefix else en_text
 
 
-_ANCHOR_LINK = re.compile(
-    r"(\]\(\s*<?#|\bhref\s*=\s*[\"']#|^ {0,3}\[[^\]\n]+\]:[ \t]*<?#)"
-    r"([^\s)\"'>]+)",
-    re.M,
-)
-
-
 def anchor_map(ja_text: str, en_text: str) -> dict[str, str]:
     """Japanese heading ID -> English heading ID, when both posts have the same headings."""
     ja_ids, en_ids = heading_ids(ja_text), heading_ids(en_text)
@@ -229,9 +233,14 @@ def rewrite_anchors(ja_text: str, en_text: str) -> str:
     if not mapping:
         return en_text
 
-    def swap(match: re.Match[str]) -> str:
-        target = match.group(2)
-        new = mapping.get(target) or mapping.get(unquote(target))
-        return match.group(1) + new if new else match.group(0)
+    def swap(dest: str) -> str:
+        bracketed = dest.startswith("<") and dest.endswith(">")
+        raw = dest[1:-1] if bracketed else dest
+        if not raw.startswith("#"):
+            return dest
+        new = mapping.get(raw[1:]) or mapping.get(unquote(raw[1:]))
+        if not new:
+            return dest
+        return f"<#{new}>" if bracketed else f"#{new}"
 
-    return _outside_code(en_text, lambda chunk: _ANCHOR_LINK.sub(swap, chunk))
+    return _apply(en_text, _rewrite_targets(en_text, parse_body(en_text), swap))
