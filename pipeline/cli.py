@@ -57,7 +57,7 @@ class Fail(Exception):
 
 
 BackendOpt = Annotated[Backend, typer.Option(help="transformers (default), ctranslate2, or pseudo (no model: marks text to preview).")]  # fmt: skip
-ModelOpt = Annotated[str, typer.Option(help="Hugging Face hub id or local model folder.")]
+ModelOpt = Annotated[str, typer.Option(help="Preset name (honyaku models list), Hugging Face hub id or local model folder.")]  # fmt: skip
 DeviceOpt = Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")]
 BeamsOpt = Annotated[int, typer.Option(help="Beam size (the model's own default, 6, is slow on CPU).")]  # fmt: skip
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the translation memory.")]
@@ -155,6 +155,11 @@ class LazyBackend:
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
         return self.real.translate_safe(sentences)
+
+    def translate_scored(
+        self, sentences: list[str], *, safe: bool = False
+    ) -> list[tuple[str, float | None]]:
+        return self.real.translate_scored(sentences, safe=safe)
 
     def count_tokens(self, text: str) -> int:
         return self.real.count_tokens(text)
@@ -537,6 +542,11 @@ def models_convert(
         print(path)
 
     _run(go)
+
+
+from pipeline import review_cli  # noqa: E402  (its commands share this module's options)
+
+review_cli.register(app, models_app)
 
 
 @app.command()

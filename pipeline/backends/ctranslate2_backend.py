@@ -130,12 +130,23 @@ class CTranslate2Backend:
     # -- translation -------------------------------------------------------------------------
 
     def translate(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding)
+        return [text for text, _ in self._translate(sentences, self.decoding)]
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding.safer())
+        return [text for text, _ in self._translate(sentences, self.decoding.safer())]
 
-    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
+    def translate_scored(
+        self, sentences: list[str], *, safe: bool = False
+    ) -> list[tuple[str, float | None]]:
+        """Each output with ctranslate2's score: the cumulative log-probability divided by the
+        length (length_penalty 1), i.e. the mean token log-probability, end of sentence
+        included — the transformers backend's number. None for inputs given no model call."""
+        decoding = self.decoding.safer() if safe else self.decoding
+        return self._translate(sentences, decoding, scored=True)
+
+    def _translate(
+        self, sentences: list[str], decoding: DecodingConfig, scored: bool = False
+    ) -> list[tuple[str, float | None]]:
         if not sentences:
             return []
         pieces: dict[str, list[str]] = {}
@@ -148,7 +159,7 @@ class CTranslate2Backend:
         unique, batches, back = plan_batches(
             sentences, lambda text: len(tokens(text)), decoding.batch_tokens
         )
-        outputs = [""] * len(unique)
+        outputs: list[tuple[str, float | None]] = [("", None)] * len(unique)
         limit = self.max_input_tokens
         for batch in batches:
             # Never truncate (as the transformers backend): an over-long input gets "", which
@@ -157,12 +168,14 @@ class CTranslate2Backend:
             self.rejected_too_long += len(too_long)
             fitting = [i for i in batch if unique[i].strip() and len(tokens(unique[i])) <= limit]
             if fitting:
-                texts = self._generate([tokens(unique[i]) for i in fitting], decoding)
-                for i, text in zip(fitting, texts, strict=True):
-                    outputs[i] = text
+                done = self._generate([tokens(unique[i]) for i in fitting], decoding, scored)
+                for i, pair in zip(fitting, done, strict=True):
+                    outputs[i] = pair
         return [outputs[i] for i in back]
 
-    def _generate(self, batch: list[list[str]], decoding: DecodingConfig) -> list[str]:
+    def _generate(
+        self, batch: list[list[str]], decoding: DecodingConfig, scored: bool = False
+    ) -> list[tuple[str, float | None]]:
         longest = max(len(source) for source in batch)
         # The decoder has the same position limit as the encoder; the start step takes one.
         max_new = min(decoding.max_new_tokens(longest), self.max_input_tokens - 1)
@@ -176,7 +189,11 @@ class CTranslate2Backend:
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
             repetition_penalty=decoding.repetition_penalty,
             suppress_sequences=self._suppress,
+            **({"return_scores": True} if scored else {}),
         )
         self.calls += 1
         self.sentences_translated += len(batch)
-        return [self._detokenize(result.hypotheses[0]) for result in results]
+        return [
+            (self._detokenize(r.hypotheses[0]), float(r.scores[0]) if scored else None)
+            for r in results
+        ]

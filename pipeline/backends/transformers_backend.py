@@ -37,6 +37,7 @@ def pick_device(device: str) -> str:
 
 
 CPU_BATCH_TOKENS = 1024  # at beam 4; see TransformersBackend._batch_tokens
+SCORE_POSITIONS = 512  # target positions per scoring pass: 512 x 60716 float32 logits ~ 124 MB
 
 
 class TransformersBackend:
@@ -124,10 +125,18 @@ class TransformersBackend:
         return self._decode([ids])[0] == text
 
     def translate(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding)
+        return [text for text, _ in self._translate(sentences, self.decoding)]
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
-        return self._translate(sentences, self.decoding.safer())
+        return [text for text, _ in self._translate(sentences, self.decoding.safer())]
+
+    def translate_scored(
+        self, sentences: list[str], *, safe: bool = False
+    ) -> list[tuple[str, float | None]]:
+        """Each output with its mean token log-probability under the model (None for an empty
+        or over-long input, which gets no model call)."""
+        decoding = self.decoding.safer() if safe else self.decoding
+        return self._translate(sentences, decoding, scored=True)
 
     # -- work ------------------------------------------------------------------------------
 
@@ -145,7 +154,9 @@ class TransformersBackend:
         cap = max(64, CPU_BATCH_TOKENS * 4 // max(1, decoding.num_beams))
         return min(decoding.batch_tokens, cap)
 
-    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
+    def _translate(
+        self, sentences: list[str], decoding: DecodingConfig, scored: bool = False
+    ) -> list[tuple[str, float | None]]:
         if not sentences:
             return []
         lengths: dict[str, int] = {}
@@ -156,7 +167,7 @@ class TransformersBackend:
             return lengths[text]
 
         unique, batches, back = plan_batches(sentences, count, self._batch_tokens(decoding))
-        outputs = [""] * len(unique)
+        outputs: list[tuple[str, float | None]] = [("", None)] * len(unique)
         limit = self.max_input_tokens
         for batch in batches:
             # Never truncate: an over-long input gets "", which the caller's checks treat as
@@ -165,12 +176,14 @@ class TransformersBackend:
             self.rejected_too_long += len(too_long)
             fitting = [i for i in batch if unique[i].strip() and count(unique[i]) <= limit]
             if fitting:
-                texts = self._generate([unique[i] for i in fitting], decoding)
-                for i, text in zip(fitting, texts, strict=True):
-                    outputs[i] = text
+                done = self._generate([unique[i] for i in fitting], decoding, scored)
+                for i, pair in zip(fitting, done, strict=True):
+                    outputs[i] = pair
         return [outputs[i] for i in back]
 
-    def _generate(self, texts: list[str], decoding: DecodingConfig) -> list[str]:
+    def _generate(
+        self, texts: list[str], decoding: DecodingConfig, scored: bool = False
+    ) -> list[tuple[str, float | None]]:
         import torch
 
         tokenizer, model = self.tokenizer, self.model
@@ -195,7 +208,35 @@ class TransformersBackend:
             )
         self.calls += 1
         self.sentences_translated += len(texts)
-        return [text.strip() for text in self._decode(generated.cpu())]
+        scores = self._scores(encoded, generated) if scored else [None] * len(texts)
+        return list(zip([t.strip() for t in self._decode(generated.cpu())], scores, strict=True))
+
+    def _scores(self, encoded: Any, generated: Any) -> list[float | None]:
+        """The mean log-probability of each generated token (end of sentence included) under
+        the model: the number `generate(output_scores=True)` gives through
+        `compute_transition_scores` (equal to `sequences_scores` at length_penalty 1), found by
+        one teacher-forced pass instead, because `output_scores` keeps every step's rows x beams
+        x 60716 scores (GBs for a CPU batch) until generation ends."""
+        import torch
+
+        model, pad = self.model, self.model.config.pad_token_id
+        generated = generated.to(self.device)
+        target = generated[:, 1:]  # the first position is the decoder start
+        rows = max(1, SCORE_POSITIONS // max(1, target.shape[1]))
+        found: list[float | None] = []
+        with torch.inference_mode():
+            for start in range(0, generated.shape[0], rows):
+                part = slice(start, start + rows)
+                logits = model(
+                    input_ids=encoded["input_ids"][part].to(self.device),
+                    attention_mask=encoded["attention_mask"][part].to(self.device),
+                    decoder_input_ids=generated[part, :-1],
+                ).logits.float()
+                picked = torch.log_softmax(logits, dim=-1).gather(-1, target[part, :, None])
+                mask = target[part] != pad
+                total = (picked[..., 0] * mask).sum(dim=1)
+                found.extend((total / mask.sum(dim=1).clamp(min=1)).tolist())
+        return found
 
     def _decoder_positions(self) -> int:
         positions = getattr(self.model.config, "max_position_embeddings", None)
