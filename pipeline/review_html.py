@@ -41,7 +41,8 @@ td.ja{font-family:"Hiragino Sans","Noto Sans CJK JP","Yu Gothic",system-ui,sans-
 .flagged{background:#fff1a8;border-bottom:2px solid #e0a800}
 .flagged sup{color:#b35c00;font-weight:bold}
 .kept{background:#ffd6d6;border-bottom-color:#d33}
-ol.reasons{margin:6px 0 0;padding-left:22px;font-size:12.5px;color:#7a4b00;white-space:normal}
+ul.reasons{margin:6px 0 0;padding-left:4px;list-style:none;font-size:12.5px;color:#7a4b00;white-space:normal}
+ul.reasons b{color:#b35c00;margin-right:4px}
 tr.verbatim td{background:#f3f4f6}
 tr.verbatim pre{margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}
 code{font-family:ui-monospace,monospace}
@@ -92,7 +93,12 @@ def _post(index: int, review: PostReview, out_dir: Path) -> str:
         [f"{review.sentences} sentences, {review.flagged} highlighted", *links]
         + ([f"error: {_e(review.error)}"] if review.error else [])
     )
-    rows = "".join(_row(row) for row in review.rows)
+    cells: list[str] = []
+    numbered = 0  # flagged sentences are numbered through the post
+    for row in review.rows:
+        cell, numbered = _row(row, numbered)
+        cells.append(cell)
+    rows = "".join(cells)
     return (
         f'<section class="post" id="post-{index}" data-flagged="{review.flagged}">'
         f"<h2>{_e(review.source)}{badge}</h2><div class='meta'>{meta}</div>"
@@ -100,9 +106,14 @@ def _post(index: int, review: PostReview, out_dir: Path) -> str:
     )
 
 
-def _row(row: Row) -> str:
+def _row(row: Row, numbered: int) -> tuple[str, int]:
+    """The row's HTML and the count of flagged sentences numbered so far in the post."""
     if row.kind == "verbatim":
-        return f'<tr class="verbatim"><th>{_e(row.label)}</th><td colspan="2"><pre>{_e(row.text)}</pre></td></tr>'
+        pre = f"<pre>{_e(row.text)}</pre>"
+        return (
+            f'<tr class="verbatim"><th>{_e(row.label)}</th><td colspan="2">{pre}</td></tr>',
+            numbered,
+        )
     marker = f'<span class="marker">{_e(row.prefix)}</span>' if row.prefix else ""
     ja: list[str] = []
     en: list[str] = []
@@ -110,19 +121,21 @@ def _row(row: Row) -> str:
     for note in row.sentences:
         number = ""
         if note.flagged:
-            number = f"<sup>{len(reasons) + 1}</sup>"
-            reasons.append(_reasons(note))
+            numbered += 1
+            number = f"<sup>{numbered}</sup>"
+            reasons.append(_reasons(note, numbered))
         css = _classes(note)
         ja.append(f'<span class="{css}">{_e(note.source)}{number}</span>')
         if en and not en[-1].endswith((" ", "\n")) and not note.english[:1].isspace():
             en.append(" ")
         en.append(f'<span class="{css}">{_e(note.english)}{number}</span>')
-    listed = f'<ol class="reasons">{"".join(reasons)}</ol>' if reasons else ""
-    return (
+    listed = f'<ul class="reasons">{"".join(reasons)}</ul>' if reasons else ""
+    html_row = (
         f'<tr class="{row.kind}"><th>{_e(row.label)}</th>'
         f'<td class="ja" lang="ja">{marker}{"".join(ja)}</td>'
         f'<td class="en" lang="en">{marker}{"".join(en)}{listed}</td></tr>'
     )
+    return html_row, numbered
 
 
 def _classes(note: SentenceNote) -> str:
@@ -134,10 +147,10 @@ def _classes(note: SentenceNote) -> str:
     return " ".join(css)
 
 
-def _reasons(note: SentenceNote) -> str:
+def _reasons(note: SentenceNote, number: int) -> str:
     score = "" if note.score is None else f", model score {note.score:.2f}"
     why = "; ".join(note.reasons) or "low confidence"
-    return f"<li>{_e(why)} (confidence {note.confidence:.2f}{score})</li>"
+    return f"<li><b>{number}</b> {_e(why)} (confidence {note.confidence:.2f}{score})</li>"
 
 
 def _href(path: str, out_dir: Path) -> str:

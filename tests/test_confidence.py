@@ -30,7 +30,7 @@ class Scored(EnglishWords):
 def test_formula() -> None:
     assert model_probability(None) == 1.0
     assert model_probability(-1.0) == pytest.approx(math.exp(-1.0))
-    assert THRESHOLD == pytest.approx(math.exp(-1.0))
+    assert pytest.approx(math.exp(-1.0)) == THRESHOLD
     good = assess(-0.2, ())
     assert not good.flagged and good.confidence == pytest.approx(math.exp(-0.2), abs=1e-4)
     low = assess(-2.0, ())
