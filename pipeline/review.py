@@ -145,16 +145,17 @@ def _site(start: Path) -> Any:
 def _post_file(path: Path, site: Any, *, explicit: bool) -> PostFile | None:
     from pipeline.site import SiteError, english_path, is_translation_source, relative_key
 
+    if not explicit:
+        if site is not None and not is_translation_source(path, site):
+            return None
+        if not chars.has_japanese_letters(path.read_text("utf-8", errors="replace")):
+            return None
     if site is None:
         return PostFile(path, path.parent, path.name, None)
-    if not explicit and not is_translation_source(path, site):
-        return None
     try:
         english = english_path(path, site)
     except SiteError:
         english = None
-    if not explicit and not chars.has_japanese_letters(path.read_text("utf-8", errors="replace")):
-        return None
     return PostFile(path, site.root, relative_key(path, site.root), english)
 
 
