@@ -105,6 +105,9 @@ class CTranslate2Backend:
         self.calls = 0  # translate_batch() invocations
         self.sentences_translated = 0  # unique sentences sent to the model
         self.rejected_too_long = 0  # inputs over max_input_tokens, answered with ""
+        self._scoring = False  # inside translate_scored: _generate records each output's score
+        self._scores: dict[str, float | None] = {}
+        self._last_scores: list[float | None] = []  # of the latest translate_batch, when scoring
 
     # -- tokenization ------------------------------------------------------------------------
 
@@ -130,23 +133,28 @@ class CTranslate2Backend:
     # -- translation -------------------------------------------------------------------------
 
     def translate(self, sentences: list[str]) -> list[str]:
-        return [text for text, _ in self._translate(sentences, self.decoding)]
+        return self._translate(sentences, self.decoding)
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
-        return [text for text, _ in self._translate(sentences, self.decoding.safer())]
+        return self._translate(sentences, self.decoding.safer())
 
     def translate_scored(
         self, sentences: list[str], *, safe: bool = False
     ) -> list[tuple[str, float | None]]:
-        """Each output with ctranslate2's score: the cumulative log-probability divided by the
-        length (length_penalty 1), i.e. the mean token log-probability, end of sentence
-        included — the transformers backend's number. None for inputs given no model call."""
-        decoding = self.decoding.safer() if safe else self.decoding
-        return self._translate(sentences, decoding, scored=True)
+        """Each output with ctranslate2's score: the cumulative log-probability over the length
+        (length_penalty 1), i.e. the mean token log-probability, end of sentence included — the
+        transformers backend's number (None for an input given no model call). The outputs
+        come from `translate` (or `translate_safe`) itself, the one entry point for model calls,
+        so whatever wraps or counts those calls sees these too; the scores are collected on the
+        way."""
+        self._scores, self._scoring = {}, True
+        try:
+            texts = self.translate_safe(sentences) if safe else self.translate(sentences)
+        finally:
+            self._scoring = False
+        return [(t, self._scores.get(s)) for s, t in zip(sentences, texts, strict=True)]
 
-    def _translate(
-        self, sentences: list[str], decoding: DecodingConfig, scored: bool = False
-    ) -> list[tuple[str, float | None]]:
+    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
         if not sentences:
             return []
         pieces: dict[str, list[str]] = {}
@@ -159,7 +167,7 @@ class CTranslate2Backend:
         unique, batches, back = plan_batches(
             sentences, lambda text: len(tokens(text)), decoding.batch_tokens
         )
-        outputs: list[tuple[str, float | None]] = [("", None)] * len(unique)
+        outputs = [""] * len(unique)
         limit = self.max_input_tokens
         for batch in batches:
             # Never truncate (as the transformers backend): an over-long input gets "", which
@@ -168,14 +176,15 @@ class CTranslate2Backend:
             self.rejected_too_long += len(too_long)
             fitting = [i for i in batch if unique[i].strip() and len(tokens(unique[i])) <= limit]
             if fitting:
-                done = self._generate([tokens(unique[i]) for i in fitting], decoding, scored)
-                for i, pair in zip(fitting, done, strict=True):
-                    outputs[i] = pair
+                texts = self._generate([tokens(unique[i]) for i in fitting], decoding)
+                for i, text in zip(fitting, texts, strict=True):
+                    outputs[i] = text
+                if self._scoring:
+                    scores = zip(fitting, self._last_scores, strict=True)
+                    self._scores.update((unique[i], score) for i, score in scores)
         return [outputs[i] for i in back]
 
-    def _generate(
-        self, batch: list[list[str]], decoding: DecodingConfig, scored: bool = False
-    ) -> list[tuple[str, float | None]]:
+    def _generate(self, batch: list[list[str]], decoding: DecodingConfig) -> list[str]:
         longest = max(len(source) for source in batch)
         # The decoder has the same position limit as the encoder; the start step takes one.
         max_new = min(decoding.max_new_tokens(longest), self.max_input_tokens - 1)
@@ -189,11 +198,9 @@ class CTranslate2Backend:
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
             repetition_penalty=decoding.repetition_penalty,
             suppress_sequences=self._suppress,
-            **({"return_scores": True} if scored else {}),
+            **({"return_scores": True} if self._scoring else {}),
         )
         self.calls += 1
         self.sentences_translated += len(batch)
-        return [
-            (self._detokenize(r.hypotheses[0]), float(r.scores[0]) if scored else None)
-            for r in results
-        ]
+        self._last_scores = [float(r.scores[0]) if r.scores else None for r in results]
+        return [self._detokenize(result.hypotheses[0]) for result in results]

@@ -63,6 +63,8 @@ class TransformersBackend:
         self._tokenizer: Any = None
         self._model: Any = None
         self._device: str | None = None
+        self._scoring = False  # inside translate_scored: _generate records each output's score
+        self._scores: dict[str, float | None] = {}
 
     # -- loading -------------------------------------------------------------------------
 
@@ -125,18 +127,24 @@ class TransformersBackend:
         return self._decode([ids])[0] == text
 
     def translate(self, sentences: list[str]) -> list[str]:
-        return [text for text, _ in self._translate(sentences, self.decoding)]
+        return self._translate(sentences, self.decoding)
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
-        return [text for text, _ in self._translate(sentences, self.decoding.safer())]
+        return self._translate(sentences, self.decoding.safer())
 
     def translate_scored(
         self, sentences: list[str], *, safe: bool = False
     ) -> list[tuple[str, float | None]]:
         """Each output with its mean token log-probability under the model (None for an empty
-        or over-long input, which gets no model call)."""
-        decoding = self.decoding.safer() if safe else self.decoding
-        return self._translate(sentences, decoding, scored=True)
+        or over-long input, which gets no model call). The outputs come from `translate` (or
+        `translate_safe`) itself, the one entry point for model calls, so whatever wraps or
+        counts those calls sees these too; the scores are collected on the way."""
+        self._scores, self._scoring = {}, True
+        try:
+            texts = self.translate_safe(sentences) if safe else self.translate(sentences)
+        finally:
+            self._scoring = False
+        return [(t, self._scores.get(s)) for s, t in zip(sentences, texts, strict=True)]
 
     # -- work ------------------------------------------------------------------------------
 
@@ -154,9 +162,7 @@ class TransformersBackend:
         cap = max(64, CPU_BATCH_TOKENS * 4 // max(1, decoding.num_beams))
         return min(decoding.batch_tokens, cap)
 
-    def _translate(
-        self, sentences: list[str], decoding: DecodingConfig, scored: bool = False
-    ) -> list[tuple[str, float | None]]:
+    def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
         if not sentences:
             return []
         lengths: dict[str, int] = {}
@@ -167,7 +173,7 @@ class TransformersBackend:
             return lengths[text]
 
         unique, batches, back = plan_batches(sentences, count, self._batch_tokens(decoding))
-        outputs: list[tuple[str, float | None]] = [("", None)] * len(unique)
+        outputs = [""] * len(unique)
         limit = self.max_input_tokens
         for batch in batches:
             # Never truncate: an over-long input gets "", which the caller's checks treat as
@@ -176,14 +182,12 @@ class TransformersBackend:
             self.rejected_too_long += len(too_long)
             fitting = [i for i in batch if unique[i].strip() and count(unique[i]) <= limit]
             if fitting:
-                done = self._generate([unique[i] for i in fitting], decoding, scored)
-                for i, pair in zip(fitting, done, strict=True):
-                    outputs[i] = pair
+                texts = self._generate([unique[i] for i in fitting], decoding)
+                for i, text in zip(fitting, texts, strict=True):
+                    outputs[i] = text
         return [outputs[i] for i in back]
 
-    def _generate(
-        self, texts: list[str], decoding: DecodingConfig, scored: bool = False
-    ) -> list[tuple[str, float | None]]:
+    def _generate(self, texts: list[str], decoding: DecodingConfig) -> list[str]:
         import torch
 
         tokenizer, model = self.tokenizer, self.model
@@ -208,10 +212,11 @@ class TransformersBackend:
             )
         self.calls += 1
         self.sentences_translated += len(texts)
-        scores = self._scores(encoded, generated) if scored else [None] * len(texts)
-        return list(zip([t.strip() for t in self._decode(generated.cpu())], scores, strict=True))
+        if self._scoring:
+            self._scores.update(zip(texts, self._mean_log_probs(encoded, generated), strict=True))
+        return [text.strip() for text in self._decode(generated.cpu())]
 
-    def _scores(self, encoded: Any, generated: Any) -> list[float | None]:
+    def _mean_log_probs(self, encoded: Any, generated: Any) -> list[float]:
         """The mean log-probability of each generated token (end of sentence included) under
         the model: the number `generate(output_scores=True)` gives through
         `compute_transition_scores` (equal to `sequences_scores` at length_penalty 1), found by
@@ -223,7 +228,7 @@ class TransformersBackend:
         generated = generated.to(self.device)
         target = generated[:, 1:]  # the first position is the decoder start
         rows = max(1, SCORE_POSITIONS // max(1, target.shape[1]))
-        found: list[float | None] = []
+        found: list[float] = []
         with torch.inference_mode():
             for start in range(0, generated.shape[0], rows):
                 part = slice(start, start + rows)
