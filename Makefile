@@ -16,7 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -e '.[test]'
 	touch $@
 
+# The review page's browser test needs Chromium (installed on Debian as root; skipped elsewhere).
 setup: $(VENV)/.installed
+	-@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-ipafont-gothic; } >/dev/null 2>&1 || true
 
 # The main job on a copy of the sample site (the repository's samples/ stay untouched), then a
 # Hugo build of the bilingual result. The default model downloads once into the Hugging Face

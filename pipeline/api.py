@@ -24,6 +24,7 @@ from pipeline.frontmatter import (
     splice,
     string_value,
 )
+from pipeline.notes import ScoreBook, SentenceNote, sentence_notes
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
@@ -55,6 +56,8 @@ class PostReport:
     summary: str = "off"  # filled | translated | kept | none: <why> | off
     code_fence_japanese: int = 0  # Japanese characters left in code blocks, which stay as written
     source_summary: str | None = None  # Japanese summary for an empty source `summary`
+    flagged: int = 0  # sentences a reviewer should read (`honyaku review`)
+    sentences: list[SentenceNote] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -78,6 +81,7 @@ class Engine:
     abstractive: Callable[[str], str] | None = None
     _tagger: Any = None
     _input_limit: int | None = None  # the model's, asked once (it may load the model)
+    scores: ScoreBook = field(default_factory=ScoreBook)  # model scores and notes, for review
 
     @property
     def tagger(self) -> Any:
@@ -103,8 +107,13 @@ class Engine:
     def capabilities(self, options: Options) -> Capabilities:
         safe = getattr(self.translator, "translate_safe", None)
         roundtrips = getattr(self.translator, "roundtrips", None)
+        translate = self.translator.translate
+        scored = getattr(self.translator, "translate_scored", None)
+        if scored is not None:  # the same outputs, with the model's score of each
+            translate = self.scores.wrap(scored)
+            safe = self.scores.wrap(lambda sentences: scored(sentences, safe=True))
         return Capabilities(
-            translate=self.translator.translate,
+            translate=translate,
             translate_safe=safe,
             check=output_problem,
             lookup=self._lookup,
@@ -115,16 +124,26 @@ class Engine:
             placeholder_ok=roundtrips or (lambda text: True),
             needs_translation=segment.needs_translation,
             glossary=self._glossary_matches,
+            detail=self.scores.detail,
+            remark=self.scores.remark,
         )
 
     def _lookup(self, sentences: list[str]) -> dict[str, str]:
         if self.memory is None or not sentences:
             return {}
-        return self.memory.get_many(self.identity, sentences)
+        found = self.memory.get_many(self.identity, sentences)
+        if found and hasattr(self.memory, "get_details"):
+            self.scores.load(self.memory.get_details(self.identity, found))
+        return found
 
     def _store(self, pairs: list[tuple[str, str]]) -> None:
         if self.memory is not None and pairs:
-            self.memory.put_many(self.identity, pairs)
+            details = self.scores.for_keys(source for source, _ in pairs)
+            extra = {"details": details} if details else {}
+            self.memory.put_many(self.identity, pairs, **extra)
+
+    def glossary_terms(self, text: str) -> list[str]:
+        return [replacement for _s, _e, replacement in self._glossary_matches(text)]
 
     def _glossary_matches(self, text: str) -> list[tuple[int, int, str]]:
         if self.glossary is None:
@@ -175,6 +194,10 @@ def translate_post(
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     results = translate_sentences(post.batch, engine.capabilities(options))
     _count(results, report)
+    atoms = [tuple(a.raw for a in u.atoms) for u in document.prose] + [()] * len(fields)
+    texts = [(u.text, a) for u, a in zip(post.units, atoms, strict=True)]
+    report.sentences = sentence_notes(texts, plans, results, engine.glossary_terms)
+    report.flagged = sum(note.flagged for note in report.sentences)
     outputs = {
         i: _assemble(post.units[i], plan, results)
         for i, plan in enumerate(plans)

@@ -272,6 +272,11 @@ def models_convert(
     _run(go)
 
 
+from pipeline import review_cli  # noqa: E402  (its commands share this module's options)
+
+review_cli.register(app, models_app)
+
+
 @app.command()
 def version() -> None:
     """Print honyaku's version."""

@@ -36,7 +36,12 @@ SHARED = (
         Backend.transformers,
         help="transformers (default), ctranslate2, or pseudo (no model: marks text to preview).",
     ),  # fmt: skip
-    _option("model", str, DEFAULT_MODEL, help="Hugging Face hub id or local model folder."),
+    _option(
+        "model",
+        str,
+        DEFAULT_MODEL,
+        help="Preset name (honyaku models list), Hugging Face hub id or local model folder.",
+    ),
     _option("device", str, "auto", help="auto, cpu, cuda or mps."),
     _option(
         "beams", int, DEFAULT_BEAMS, help="Beam size (the model's own default, 6, is slow on CPU)."

@@ -4,13 +4,18 @@ The identity covers the model (hub commit or local folder hash), the backend and
 settings, so changing any of them starts afresh without deleting anything. WAL mode lets
 readers proceed while one process writes; every write is one transaction, so a killed process
 leaves either all of a batch or none of it. Callers store only outputs that passed checks.
+
+Each translation may carry details in a side table: the model's score for it (mean token
+log-probability, computed once, when the model made it) and a note on how it was obtained (for
+example, the first output looped and a retry was kept). Memory files from before the table
+existed gain it on open; their rows simply have no details.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pipeline.modelstore import cache_dir
@@ -25,6 +30,16 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (identity, source)
 ) WITHOUT ROWID
 """
+_DETAILS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS details (
+    identity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    score REAL,
+    note TEXT,
+    PRIMARY KEY (identity, source)
+) WITHOUT ROWID
+"""
+Detail = tuple[float | None, str | None]  # (model score, note)
 # SQLite's default limit on host parameters is 999 in older builds.
 _CHUNK = 500
 
@@ -45,6 +60,7 @@ class TranslationMemory:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
+        self._db.execute(_DETAILS_SCHEMA)
 
     def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
         """The stored translations of those sentences that have one."""
@@ -60,18 +76,48 @@ class TranslationMemory:
             found.update(rows.fetchall())
         return found
 
-    def put_many(self, identity: str, pairs: Iterable[tuple[str, str]]) -> int:
-        """Store (source, translation) pairs in one transaction; returns how many."""
+    def get_details(self, identity: str, sentences: Iterable[str]) -> dict[str, Detail]:
+        """(score, note) of those sentences that have details stored."""
+        wanted = list(dict.fromkeys(sentences))
+        found: dict[str, Detail] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, score, note FROM details WHERE identity = ? AND source IN ({marks})",
+                [identity, *chunk],
+            )
+            found.update((source, (score, note)) for source, score, note in rows.fetchall())
+        return found
+
+    def put_many(
+        self,
+        identity: str,
+        pairs: Iterable[tuple[str, str]],
+        details: Mapping[str, Detail] | None = None,
+    ) -> int:
+        """Store (source, translation) pairs, with the details given for some of them, in one
+        transaction; returns how many. A replaced translation loses its old details."""
         now = time.time()
         rows = [(identity, source, target, now) for source, target in pairs]
         if not rows:
             return 0
+        details = details or {}
+        extra = [(identity, r[1], *details[r[1]]) for r in rows if r[1] in details]
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations (identity, source, target, created) "
                 "VALUES (?, ?, ?, ?)",
                 rows,
+            )
+            self._db.executemany(
+                "DELETE FROM details WHERE identity = ? AND source = ?",
+                [(identity, r[1]) for r in rows if r[1] not in details],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO details (identity, source, score, note) VALUES (?, ?, ?, ?)",
+                extra,
             )
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -103,7 +149,15 @@ class NullMemory:
     def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
         return {}
 
-    def put_many(self, identity: str, pairs: Iterable[tuple[str, str]]) -> int:
+    def get_details(self, identity: str, sentences: Iterable[str]) -> dict[str, Detail]:
+        return {}
+
+    def put_many(
+        self,
+        identity: str,
+        pairs: Iterable[tuple[str, str]],
+        details: Mapping[str, Detail] | None = None,
+    ) -> int:
         return 0
 
     def count(self, identity: str | None = None) -> int:

@@ -1,8 +1,9 @@
 """Where a model comes from, and a cheap identity for it (the translation memory's key).
 
-`--model` is either a Hugging Face hub id (resolved through the Hugging Face cache, so a first
-run with network downloads it once) or a local folder. Nothing here imports torch: the identity
-must be known before deciding whether a model is needed at all.
+`--model` is a preset name (`pipeline/presets.toml`), a Hugging Face hub id (resolved through
+the Hugging Face cache, so a first run with network downloads it once), or a local folder.
+Nothing here imports torch: the identity must be known before deciding whether a model is needed
+at all.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def resolve_model(
     folder = Path(spec).expanduser()
     if folder.is_dir():
         return _resolve_local(folder, spec)
+    from pipeline.presets import hub_id_for
+
+    spec = hub_id_for(spec)  # a preset name (honyaku models list) stands for its hub id
     if looks_like_path(spec):
         raise ModelUnavailable(_how_to_get(spec, "no such folder"))
     return _resolve_hub(spec, hub_offline() if offline is None else offline, hub_cache)

@@ -8,6 +8,10 @@ checked: each placeholder back exactly once and in an order that keeps links wel
 empty, not a runaway repeat. A bad output is retried with safer settings, then translated piece by
 piece between its atoms, then clause by clause; what still fails keeps its source text and is
 reported — never silently.
+
+Each result carries the model's score for the output kept (when the backend gives one) and a
+note when the first output was rejected, so that a reviewer is pointed at it; both come from the
+orchestrator (`Capabilities.detail`), which keeps them with the translation memory.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import chars
 
@@ -26,6 +30,7 @@ KEPT = "\x00kept\x00"  # memory value prefix for a sentence that could not be tr
 
 Translate = Callable[[list[str]], list[str]]
 Check = Callable[[str, str], "str | None"]
+Detail = tuple["float | None", "str | None"]  # (model score, note) of a memory key
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Result:
     text: str  # working text: same atoms, same number of line breaks as `source`
     status: str  # translated | memory | kept
     reason: str | None = None
+    score: float | None = None  # the model's mean token log-probability for the output kept
+    note: str | None = None  # why the first output was not kept, when it was not
 
 
 @dataclass
@@ -55,6 +62,10 @@ class Capabilities:
     placeholder_ok: Callable[[str], bool] = lambda text: True
     needs_translation: Callable[[str], bool] = lambda text: True
     glossary: Callable[[str], list[tuple[int, int, str]]] = lambda text: []
+    # The score and note known for a memory key (after `translate` or `lookup`), and a way to
+    # attach a note to a key before it is stored.
+    detail: Callable[[str], Detail] = lambda key: (None, None)
+    remark: Callable[[str, str], None] = lambda key, note: None
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,8 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
     todo = [i for i, p in enumerate(prepared) if PIECEWISE + p.sent not in pieced]
     for i, prep in enumerate(prepared):
         if PIECEWISE + prep.sent in pieced:
-            results[i] = _remembered(prep, pieced[PIECEWISE + prep.sent])
+            note = caps.detail(PIECEWISE + prep.sent)[1]
+            results[i] = replace(_remembered(prep, pieced[PIECEWISE + prep.sent]), note=note)
     outputs = dict(
         zip(
             todo,
@@ -96,6 +108,7 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
         )
     )
     retry: list[int] = []
+    rejected: dict[int, str] = {}  # why each retried sentence's first output was not kept
     accepted: list[tuple[str, str]] = []
     for i in todo:
         prep = prepared[i]
@@ -103,32 +116,53 @@ def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> li
         decoded = _accept(prep, output, caps)
         if decoded is None:
             retry.append(i)
+            rejected[i] = _rejection(prep, output, caps)
         else:
             if not from_memory:
                 accepted.append((prep.sent, output))
-            results[i] = Result(prep.source.text, _finish(prep, decoded), _status(from_memory))
+            text = _finish(prep, decoded)
+            results[i] = Result(
+                prep.source.text, text, _status(from_memory), None, *caps.detail(prep.sent)
+            )
     if retry and caps.translate_safe is not None:
-        safe = caps.translate_safe([prepared[i].sent for i in retry])
-        still: list[int] = []
-        for i, output in zip(retry, safe, strict=True):
-            decoded = _accept(prepared[i], output, caps)
-            if decoded is None:
-                still.append(i)
-            else:
-                accepted.append((prepared[i].sent, output))
-                results[i] = Result(
-                    prepared[i].source.text, _finish(prepared[i], decoded), "translated"
-                )
-        retry = still
+        retry = _retry_safe(prepared, retry, rejected, caps, accepted, results)
     for i in retry:
         result, decoded = _piecewise(prepared[i], caps)
-        results[i] = result
+        note = f"first output rejected ({rejected[i]}); translated piece by piece"
+        caps.remark(PIECEWISE + prepared[i].sent, note)
+        results[i] = replace(result, note=note)
         # What could not be translated is remembered too (with why), so a re-run with the
         # same model and settings does not spend model calls on it again; --no-cache retries.
         value = decoded if result.status != "kept" else f"{KEPT}{result.reason}\x00{decoded}"
         accepted.append((PIECEWISE + prepared[i].sent, value))
     caps.store(list(dict(accepted).items()))  # one write for the whole batch
     return [r for r in results if r is not None]
+
+
+def _retry_safe(
+    prepared: list[_Prepared],
+    retry: list[int],
+    rejected: dict[int, str],
+    caps: Capabilities,
+    accepted: list[tuple[str, str]],
+    results: list[Result | None],
+) -> list[int]:
+    """Translate the rejected sentences again with safer settings; returns those still failing."""
+    assert caps.translate_safe is not None
+    safe = caps.translate_safe([prepared[i].sent for i in retry])
+    still: list[int] = []
+    for i, output in zip(retry, safe, strict=True):
+        decoded = _accept(prepared[i], output, caps)
+        if decoded is None:
+            still.append(i)
+            continue
+        accepted.append((prepared[i].sent, output))
+        caps.remark(prepared[i].sent, f"first output rejected ({rejected[i]}); retried")
+        text = _finish(prepared[i], decoded)
+        results[i] = Result(
+            prepared[i].source.text, text, "translated", None, *caps.detail(prepared[i].sent)
+        )
+    return still
 
 
 def _remembered(prep: _Prepared, value: str) -> Result:
@@ -233,6 +267,17 @@ def _accept(prep: _Prepared, output: str, caps: Capabilities) -> str | None:
     if caps.check(prep.sent, output) is not None:
         return None
     return _decode(prep, output)
+
+
+def _rejection(prep: _Prepared, output: str, caps: Capabilities) -> str:
+    """Why `_accept` refused an output, in a few words."""
+    problem = caps.check(prep.sent, output)
+    if problem is not None:
+        return problem
+    numbers = [int(m.group(1)) for m in prep.pattern.finditer(re.sub(r"[\r\n\t]+", " ", output))]
+    if sorted(numbers) != list(range(1, len(prep.slots) + 1)):
+        return "dropped or repeated a placeholder"
+    return "put a link's placeholders out of order"
 
 
 def _decode(prep: _Prepared, output: str) -> str | None:

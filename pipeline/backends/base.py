@@ -136,6 +136,11 @@ class BatchingBackend(ABC, Generic[Encoded]):
     calls: int  # model invocations (one per batch)
     sentences_translated: int  # unique sentences sent to the model
     rejected_too_long: int  # inputs over max_input_tokens, answered with ""
+    # Inside `translate_scored` only: `_run_batch` leaves each output's score in `_last_scores`
+    # and the loop collects them per unique sentence.
+    _scoring: bool = False
+    _last_scores: list[float | None]
+    _scores: dict[str, float | None]
 
     @abstractmethod
     def _encode(self, text: str) -> tuple[Encoded, int]:
@@ -153,6 +158,20 @@ class BatchingBackend(ABC, Generic[Encoded]):
 
     def translate_safe(self, sentences: list[str]) -> list[str]:
         return self._translate(sentences, self.decoding.safer())
+
+    def translate_scored(
+        self, sentences: list[str], *, safe: bool = False
+    ) -> list[tuple[str, float | None]]:
+        """Each output with its mean token log-probability under the model (None for an input
+        given no model call). The outputs come from `translate` (or `translate_safe`) itself,
+        the one entry point for model calls, so whatever wraps or counts those calls sees these
+        too; the scores are collected on the way."""
+        self._scores, self._scoring = {}, True
+        try:
+            texts = self.translate_safe(sentences) if safe else self.translate(sentences)
+        finally:
+            self._scoring = False
+        return [(t, self._scores.get(s)) for s, t in zip(sentences, texts, strict=True)]
 
     def _translate(self, sentences: list[str], decoding: DecodingConfig) -> list[str]:
         if not sentences:
@@ -182,4 +201,7 @@ class BatchingBackend(ABC, Generic[Encoded]):
                 self.sentences_translated += len(fitting)
                 for i, text in zip(fitting, texts, strict=True):
                     outputs[i] = text
+                if self._scoring:
+                    scores = zip(fitting, self._last_scores, strict=True)
+                    self._scores.update((unique[i], score) for i, score in scores)
         return [outputs[i] for i in back]

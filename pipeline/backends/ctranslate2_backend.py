@@ -153,5 +153,8 @@ class CTranslate2Backend(BatchingBackend[list[str]]):
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
             repetition_penalty=decoding.repetition_penalty,
             suppress_sequences=self._suppress,
+            **({"return_scores": True} if self._scoring else {}),
         )
+        if self._scoring:
+            self._last_scores = [float(r.scores[0]) if r.scores else None for r in results]
         return [self._detokenize(result.hypotheses[0]) for result in results]

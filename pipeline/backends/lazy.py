@@ -91,6 +91,11 @@ class LazyBackend:
     def translate_safe(self, sentences: list[str]) -> list[str]:
         return self.real.translate_safe(sentences)
 
+    def translate_scored(
+        self, sentences: list[str], *, safe: bool = False
+    ) -> list[tuple[str, float | None]]:
+        return self.real.translate_scored(sentences, safe=safe)
+
     def count_tokens(self, text: str) -> int:
         return self.real.count_tokens(text)
 

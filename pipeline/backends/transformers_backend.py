@@ -37,6 +37,7 @@ def pick_device(device: str) -> str:
 
 
 CPU_BATCH_TOKENS = 1024  # at beam 4; see TransformersBackend._batch_tokens
+SCORE_POSITIONS = 512  # target positions per scoring pass: 512 x 60716 float32 logits ~ 124 MB
 
 
 class TransformersBackend(BatchingBackend[str]):
@@ -166,7 +167,36 @@ class TransformersBackend(BatchingBackend[str]):
                 attention_mask=encoded["attention_mask"].to(self.device),
                 **options,
             )
+        if self._scoring:
+            self._last_scores = self._mean_log_probs(encoded, generated)
         return [text.strip() for text in self._decode(generated.cpu())]
+
+    def _mean_log_probs(self, encoded: Any, generated: Any) -> list[float]:
+        """The mean log-probability of each generated token (end of sentence included) under
+        the model: the number `generate(output_scores=True)` gives through
+        `compute_transition_scores` (equal to `sequences_scores` at length_penalty 1), found by
+        one teacher-forced pass instead, because `output_scores` keeps every step's rows x beams
+        x 60716 scores (GBs for a CPU batch) until generation ends."""
+        import torch
+
+        model, pad = self.model, self.model.config.pad_token_id
+        generated = generated.to(self.device)
+        target = generated[:, 1:]  # the first position is the decoder start
+        rows = max(1, SCORE_POSITIONS // max(1, target.shape[1]))
+        found: list[float] = []
+        with torch.inference_mode():
+            for start in range(0, generated.shape[0], rows):
+                part = slice(start, start + rows)
+                logits = model(
+                    input_ids=encoded["input_ids"][part].to(self.device),
+                    attention_mask=encoded["attention_mask"][part].to(self.device),
+                    decoder_input_ids=generated[part, :-1],
+                ).logits.float()
+                picked = torch.log_softmax(logits, dim=-1).gather(-1, target[part, :, None])
+                mask = target[part] != pad
+                total = (picked[..., 0] * mask).sum(dim=1)
+                found.extend((total / mask.sum(dim=1).clamp(min=1)).tolist())
+        return found
 
     def _decoder_positions(self) -> int:
         positions = getattr(self.model.config, "max_position_embeddings", None)
