@@ -21,6 +21,10 @@ ReviewJson = Annotated[bool, typer.Option("--json", help="Print the review data 
 ReviewDone = Annotated[bool, typer.Option("--done", help="Mark the given posts reviewed (recorded in honyaku-reviewed.toml at the site root) and stop.")]  # fmt: skip
 ReviewAll = Annotated[bool, typer.Option("--all", help="Also show posts already reviewed.")]
 ReviewThreshold = Annotated[float, typer.Option(help="Highlight sentences whose confidence is below this (0-1).")]  # fmt: skip
+REVIEW_OPTIONS = frozenset(
+    {"backend", "model", "device", "beams", "no_cache", "glossary", "prose_fences",
+     "translate_taxonomies", "quantization"}
+)  # fmt: skip
 ReviewPaths = Annotated[list[Path] | None, typer.Argument(help="Posts, content folders or a site (default: the current folder).")]  # fmt: skip
 
 
@@ -32,31 +36,32 @@ def register(app: typer.Typer, models_app: typer.Typer) -> None:
 
 
 def _add_review(app: typer.Typer, cli: Any) -> None:
+    from pipeline.cli_options import SHARED, with_options
+    from pipeline.settings import Settings, SummaryMethod
+
+    # The model options translate/batch declare: the scores come from the translation memory,
+    # keyed by the same identity, so review must be told the model the runs used.
+    model_options = tuple(p for p in SHARED if p.name in REVIEW_OPTIONS)
+
     @app.command()
+    @with_options(model_options)
     def review(
         paths: ReviewPaths = None,
-        backend: cli.BackendOpt = cli.Backend.transformers,
-        model: cli.ModelOpt = cli.DEFAULT_MODEL,
-        device: cli.DeviceOpt = "auto",
-        beams: cli.BeamsOpt = cli.DEFAULT_BEAMS,
-        no_cache: cli.NoCacheOpt = False,
-        glossary: cli.GlossaryOpt = None,
-        prose_fences: cli.ProseFencesOpt = False,
-        translate_taxonomies: cli.TaxonomiesOpt = False,
-        quantization: cli.QuantOpt = None,
         output: ReviewOut = None,
         as_json: ReviewJson = False,
         done: ReviewDone = False,
         all_posts: ReviewAll = False,
         threshold: ReviewThreshold = THRESHOLD,
+        *,
+        options: Any,
     ) -> None:
         """Side-by-side review page of the machine translation, weakest sentences highlighted.
 
         Use the options `translate`/`batch` used: the scores come from the translation memory."""
-        arguments = dict(locals(), summary=cli.SummaryMethod.off, summary_model="")
-        arguments.update(add_summary=False, strict=False, force=False, fill_source_summary=False)
-        settings = cli._Settings.of(arguments)
-        request = (paths or [Path.cwd()], output, as_json, all_posts, threshold)
+        targets = paths or [Path.cwd()]
+        values = {**options, "summary": SummaryMethod.off, "quiet": True}
+        settings = Settings.from_options(values, cli._site_root(targets[0]))
+        request = (targets, output, as_json, all_posts, threshold)
         cli._run(lambda: _mark_done(paths or [], cli) if done else _review(settings, request, cli))
 
 
@@ -93,7 +98,7 @@ def _review(settings: Any, request: tuple, cli: Any) -> None:
         reviewed = {root: load_reviewed(root) for root in {p.root for p in posts}}
     except ValueError as exc:
         raise cli.Fail(str(exc)) from exc
-    engine = cli._engine(settings, posts[0].root)
+    engine = cli._engine(settings)
     options = settings.options()
     reviews = []
 

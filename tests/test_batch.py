@@ -357,3 +357,15 @@ def test_resource_honyaku_did_not_copy_is_kept(tmp_path: Path) -> None:
     (root / "content/ja/post/c/a.png").write_bytes(b"\x89PNG changed")
     batch(root, StandIn())
     assert en_png.read_bytes() == b"\x89PNG hand-made"
+
+
+def test_report_points_to_review_for_flagged_sentences() -> None:
+    from pipeline.site.report import BatchReport, FileResult
+
+    report = BatchReport(root="/site")
+    report.files.append(FileResult("content/ja/a.md", "content/en/a.md", "translated", flagged=3))
+    report.files.append(FileResult("content/ja/b.md", "content/en/b.md", "translated"))
+    lines = report.summary_lines()
+    assert "  3 sentences to review in content/en/a.md: honyaku review content/ja/a.md" in lines
+    assert not any("b.md" in line for line in lines)
+    assert '"flagged": 3' in report.to_json()

@@ -267,6 +267,7 @@ def _translate(
         sentences=report.sentences_total,
         from_memory=report.from_memory,
         kept=tuple(report.kept),
+        flagged=report.flagged,
         resources=tuple(relative_key(r, run.site.root) for r in resources),
         source_summary=filled,
         note=note,

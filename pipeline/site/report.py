@@ -18,6 +18,7 @@ class FileResult:
     resources: tuple[str, ...] = ()  # bundle files copied (dry run: to be copied)
     source_summary: str = ""  # the Japanese summary written into the source post
     note: str = ""  # something that did not stop the file but the user should know
+    flagged: int = 0  # sentences whose confidence is low: `honyaku review` shows them
 
 
 @dataclass
@@ -91,6 +92,11 @@ class BatchReport:
             lines.append(f"  failed {f.source}: {f.reason}")
         for target in self.orphaned:
             lines.append(f"  orphaned English copy (its source is gone): {target}")
+        lines += [
+            f"  {f.flagged} sentences to review in {f.target}: honyaku review {f.source}"
+            for f in self.files
+            if f.flagged
+        ]
         return lines
 
 

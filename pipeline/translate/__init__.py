@@ -17,14 +17,16 @@ orchestrator (`Capabilities.detail`), which keeps them with the translation memo
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline import chars
+from pipeline.translate.shaping import CLOSE as _CLOSE
+from pipeline.translate.shaping import OPEN as _OPEN
+from pipeline.translate.shaping import finish as _finish
+from pipeline.translate.shaping import wide as _wide
 
 _SCHEMES = ("ZX{}", "QZ{}", "XQ{}", "ZQ{}")
-_OPEN, _CLOSE = "open", "close"
 PIECEWISE = "\x00piecewise\x00"  # memory key prefix for sentences assembled piece by piece
 KEPT = "\x00kept\x00"  # memory value prefix for a sentence that could not be translated
 
@@ -189,10 +191,6 @@ def _through_memory(
 # --- preparing what the model sees ------------------------------------------------------------
 
 
-def _wide(char: str) -> bool:
-    return not chars.is_atom(char) and unicodedata.east_asian_width(char) in "WF"
-
-
 def _flatten(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     """Remove line breaks; Japanese lines join with nothing, anything else with a space."""
     out: list[str] = []
@@ -315,147 +313,6 @@ def _pairs_in_order(slots: tuple[_Slot, ...], numbers: list[int]) -> bool:
             pairs[stack.pop()] = i
     where = {n - 1: k for k, n in enumerate(numbers)}
     return all(where[o] < where[c] for o, c in pairs.items())
-
-
-# --- putting the English back into shape ------------------------------------------------------
-
-# English puts a space after , . ! ? : ; ) and before (. Brackets whose English forms are Markdown
-# link or HTML syntax ([ ] < >) stay as the model wrote them; 《》 and ‥ were never converted here.
-_JA_PUNCT = {
-    ja: " (" if en == "(" else en + " " if en in {",", ".", "!", "?", ":", ";", ")"} else en
-    for ja, en in chars.ENGLISH_PUNCTUATION.items()
-    if ja not in "【】〈〉《》‥"
-}
-
-
-def _finish(prep: _Prepared, decoded: str) -> str:
-    text = decoded
-    if not chars.has_japanese_letters(text) and chars.has_japanese_letters(prep.flat):
-        text = _english_punctuation(text)
-    text = _hug_paired_atoms(prep, text)
-    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
-    text = _space_atoms(prep.flat, text, roles)
-    return _restore_breaks(prep, text)
-
-
-def _hug_paired_atoms(prep: _Prepared, text: str) -> str:
-    """`[`, `**` and `~~` hug the text they open, and their closers the text they close: a space
-    there breaks the Markdown (`~~ text~~` is not struck through). Spaces the source had stay."""
-    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
-    out = text
-    for char, role in roles.items():
-        index = prep.flat.find(char)
-        if role == _OPEN and not prep.flat[index + 1 : index + 2].isspace():
-            out = re.sub(re.escape(char) + r"[ \t]+", char, out)
-        elif role == _CLOSE and not prep.flat[index - 1 : index].isspace():
-            out = re.sub(r"[ \t]+" + re.escape(char), char, out)
-    return out
-
-
-def _english_punctuation(text: str) -> str:
-    out = "".join(_JA_PUNCT.get(c, c) for c in text)
-    out = re.sub(r" {2,}", " ", out)
-    out = re.sub(r" +([,.!?;:)])", r"\1", out)
-    return out.strip()
-
-
-def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
-    """An atom between English words gets the spaces English expects — unless the source glued
-    it to the very same character (then the author meant it, e.g. `foo`s). Two atoms the model
-    pushed together get a space, or two code spans would read as one."""
-    neighbours = _neighbours(flat)
-    out: list[str] = []
-    for i, char in enumerate(text):
-        if chars.is_atom(char) and out and roles.get(char) != _CLOSE:
-            left = out[-1]
-            kept = neighbours.get((char, "left")) == left
-            if (chars.ends_latin(left) or chars.is_atom(left)) and left != "(" and not kept:
-                out.append(" ")
-        out.append(char)
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if not chars.is_atom(char) or not nxt or roles.get(char) == _OPEN:
-            continue
-        kept = neighbours.get((char, "right")) == nxt
-        if not kept and nxt.isascii() and nxt.isalnum():
-            out.append(" ")
-    return "".join(out)
-
-
-def _neighbours(flat: str) -> dict[tuple[str, str], str]:
-    """For each atom in the source: the character glued to it on its left / right, if any."""
-    found: dict[tuple[str, str], str] = {}
-    for i, char in enumerate(flat):
-        if chars.is_atom(char):
-            left = flat[i - 1] if i else " "
-            right = flat[i + 1] if i + 1 < len(flat) else " "
-            if not left.isspace():
-                found[(char, "left")] = left
-            if not right.isspace():
-                found[(char, "right")] = right
-    return found
-
-
-def _restore_breaks(prep: _Prepared, text: str) -> str:
-    """Put each source line break back: where the text around it survived translation, exactly
-    there; otherwise at the word boundary nearest its relative place."""
-    if not prep.breaks:
-        return text
-    letters = list(text)
-    scale = len(letters) / max(1, len(prep.flat))
-    floor = 0
-    previous = 0  # where the previous break's context ends in the flat text
-    for position, sep in prep.breaks:
-        current = "".join(letters)
-        target = max(floor, min(len(letters), round(position * scale)))
-        spot = _anchored(prep.flat, position, sep, current, target, floor, previous) or _snap(
-            letters, target, floor
-        )
-        previous = position + len(sep)
-        if spot is None:
-            letters.append("\n")
-            floor = len(letters)
-        elif spot[1]:
-            letters[spot[0]] = "\n"
-            floor = spot[0] + 1
-        else:
-            letters.insert(spot[0], "\n")
-            floor = spot[0] + 1
-        scale = len(letters) / max(1, len(prep.flat))
-    return "".join(letters)
-
-
-def _anchored(
-    flat: str, position: int, sep: str, text: str, target: int, floor: int, previous: int
-) -> tuple[int, bool] | None:
-    """The break's place found by the characters around it (never reaching back over the
-    previous break, which is already back in `text`), nearest to `target`."""
-    left = flat[max(previous, position - 4) : position]
-    right = flat[position + len(sep) : position + len(sep) + 4]
-    if not left or not right:
-        return None
-    needle = left + sep + right
-    best: int | None = None
-    start = text.find(needle)
-    while start >= 0:
-        spot = start + len(left)
-        if spot >= floor and (best is None or abs(spot - target) < abs(best - target)):
-            best = spot
-        start = text.find(needle, start + 1)
-    return None if best is None else (best, bool(sep))
-
-
-def _snap(letters: list[str], target: int, floor: int) -> tuple[int, bool] | None:
-    """(index, replace?) for a break near `target`: a space to replace, or a place between two
-    Japanese characters to insert at."""
-    if target < len(letters) and letters[target] == " " and target >= floor:
-        return target, True
-    if floor < target < len(letters) and _wide(letters[target - 1]) and _wide(letters[target]):
-        return target, False
-    for distance in range(1, len(letters) + 1):
-        for index in (target - distance, target + distance):
-            if floor <= index < len(letters) and letters[index] == " ":
-                return index, True
-    return None
 
 
 # --- the fallbacks ------------------------------------------------------------------------------
