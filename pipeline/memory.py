@@ -64,30 +64,25 @@ class TranslationMemory:
 
     def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
         """The stored translations of those sentences that have one."""
-        wanted = list(dict.fromkeys(sentences))
-        found: dict[str, str] = {}
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT source, target FROM translations WHERE identity = ? AND source IN ({marks})",
-                [identity, *chunk],
-            )
-            found.update(rows.fetchall())
-        return found
+        return dict(self._select("source, target FROM translations", identity, sentences))
 
     def get_details(self, identity: str, sentences: Iterable[str]) -> dict[str, Detail]:
         """(score, note) of those sentences that have details stored."""
+        rows = self._select("source, score, note FROM details", identity, sentences)
+        return {source: (score, note) for source, score, note in rows}
+
+    def _select(self, what: str, identity: str, sentences: Iterable[str]) -> list[tuple]:
+        """`SELECT what WHERE identity AND source IN sentences`, in chunks (SQLite caps the
+        number of bound parameters)."""
         wanted = list(dict.fromkeys(sentences))
-        found: dict[str, Detail] = {}
+        found: list[tuple] = []
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT source, score, note FROM details WHERE identity = ? AND source IN ({marks})",
-                [identity, *chunk],
+                f"SELECT {what} WHERE identity = ? AND source IN ({marks})", [identity, *chunk]
             )
-            found.update((source, (score, note)) for source, score, note in rows.fetchall())
+            found.extend(rows.fetchall())
         return found
 
     def put_many(
