@@ -184,18 +184,23 @@ def _report(post: Path, report: PostReport) -> None:
 
 
 @app.command()
+@with_options(tuple(p for p in SHARED if p.name in ("prose_fences", "translate_taxonomies")))
 def inspect(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    *,
+    options: Mapping[str, Any],
 ) -> None:
-    """Show what would be sent to the model, and what is kept out of it."""
+    """Show what would be sent to the model, and what is kept out of it (translate's own plan,
+    with the same --translate-prose-fences and --translate-taxonomies)."""
+    settings = Settings.from_options(options)
 
     def go() -> None:
         from pipeline.inspection import inspect_post
 
         text = _read(post)
         try:
-            info = inspect_post(text)
+            info = inspect_post(text, options=settings.options())
         except HonyakuError as exc:
             raise Fail(f"{post}: {exc}") from exc
         if as_json:

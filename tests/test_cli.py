@@ -122,3 +122,15 @@ def test_odd_but_valid_input_exit_0(name: str, tmp_path: Path) -> None:
     if name == "empty.md":
         assert written == b""
     assert post.read_bytes() == VALID[name]
+
+
+def test_inspect_takes_translates_planning_options(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: テスト\n---\n\n本文です。\n\n```\n日本語の文章です。\n```\n")
+    plain = honyaku(["inspect", str(post)], tmp_path)
+    fences = honyaku(["inspect", str(post), "--translate-prose-fences"], tmp_path)
+    assert plain.returncode == fences.returncode == 0
+    assert "2 sentences to translate" in plain.stdout
+    assert "日本語の文章です。" not in plain.stdout.split("code blocks:")[0]
+    assert "3 sentences to translate" in fences.stdout
+    assert "[fence] 日本語の文章です。" in fences.stdout
