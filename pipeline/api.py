@@ -24,7 +24,7 @@ from pipeline.frontmatter import (
     splice,
     string_value,
 )
-from pipeline.notes import ScoreBook, SentenceNote, sentence_notes
+from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
@@ -196,7 +196,9 @@ def translate_post(
     _count(results, report)
     atoms = [tuple(a.raw for a in u.atoms) for u in document.prose] + [()] * len(fields)
     texts = [(u.text, a) for u, a in zip(post.units, atoms, strict=True)]
-    report.sentences = sentence_notes(texts, plans, results, engine.glossary_terms)
+    # A backend whose output is not English (pseudo) says so; its length ratio means nothing.
+    rules = NoteRules(engine.glossary_terms, length=getattr(engine.translator, "english", True))
+    report.sentences = sentence_notes(texts, plans, results, rules)
     report.flagged = sum(note.flagged for note in report.sentences)
     outputs = {
         i: _assemble(post.units[i], plan, results)

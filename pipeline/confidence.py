@@ -63,8 +63,11 @@ def problems(
     reason: str | None = None,
     note: str | None = None,
     expected_terms: Sequence[str] = (),
+    length: bool = True,
 ) -> tuple[str, ...]:
-    """The checks that fire for one sentence (source and English as working or plain text)."""
+    """The checks that fire for one sentence (source and English as working or plain text).
+    `length=False` for a backend whose output is not English (pseudo's stand-in words are
+    shorter than any translation, so a length ratio would say nothing)."""
     if status == "kept":
         return (f"not translated: {reason or 'kept as written'}",)
     found: list[str] = []
@@ -75,7 +78,7 @@ def problems(
     phrase = repeated_phrase(english)
     if phrase is not None:
         found.append(f"repeats {phrase!r}")
-    if sum(1 for c in source if not c.isspace()) >= REVIEW_MIN_CHARS:
+    if length and sum(1 for c in source if not c.isspace()) >= REVIEW_MIN_CHARS:
         ratio = length_ratio(source, english)
         if not REVIEW_RATIO[0] <= ratio <= REVIEW_RATIO[1]:
             found.append(f"length ratio {ratio:.1f}")

@@ -79,16 +79,24 @@ class _Result(Protocol):
     note: str | None
 
 
+@dataclass(frozen=True)
+class NoteRules:
+    """How sentences are judged: `terms` gives the glossary replacements a source text should
+    bring into the English; `length` is off for a backend whose output is not English."""
+
+    terms: Callable[[str], list[str]]
+    threshold: float = THRESHOLD
+    length: bool = True
+
+
 def sentence_notes(
     units: Sequence[tuple[str, tuple[str, ...]]],
     plans: Sequence[_Plan | None],
     results: Sequence[Any],
-    terms: Callable[[str], list[str]],
-    threshold: float = THRESHOLD,
+    rules: NoteRules,
 ) -> list[SentenceNote]:
     """One note per sentence of every unit. `units` are (working text, atoms' raw Markdown);
-    a unit without a plan (an opt-out block) is one untranslated note; `terms` gives the glossary
-    replacements a source text should bring into the English."""
+    a unit without a plan (an opt-out block) is one untranslated note."""
     notes: list[SentenceNote] = []
     for index, ((text, atoms), plan) in enumerate(zip(units, plans, strict=True)):
         if plan is None:
@@ -96,7 +104,7 @@ def sentence_notes(
             notes.append(SentenceNote(index, shown, shown, "as-is", None, (), 1.0, (), False))
             continue
         for members in _groups(plan.sentence):
-            notes.append(_note(index, atoms, plan, members, results, terms, threshold))
+            notes.append(_note(index, atoms, plan, members, results, rules))
     return notes
 
 
@@ -106,8 +114,7 @@ def _note(
     plan: _Plan,
     members: list[int],
     results: Sequence[_Result],
-    terms: Callable[[str], list[str]],
-    threshold: float,
+    rules: NoteRules,
 ) -> SentenceNote:
     pieces = [plan.pieces[m] for m in members]
     sent = [plan.sent[m] for m in members]
@@ -125,7 +132,8 @@ def _note(
             status=result.status,
             reason=result.reason,
             note=result.note,
-            expected_terms=terms(piece),
+            expected_terms=rules.terms(piece),
+            length=rules.length,
         )
         checks.extend(c for c in found if c not in checks)
     scores = [r.score for _p, r in used if r.score is not None]
@@ -134,7 +142,7 @@ def _note(
     status = (
         "kept" if "kept" in statuses else "translated" if "translated" in statuses else "memory"
     )
-    verdict = assess(score, checks, threshold)
+    verdict = assess(score, checks, rules.threshold)
     return SentenceNote(
         index,
         source,

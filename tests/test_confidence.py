@@ -126,3 +126,17 @@ def test_old_memory_files_gain_the_details_table(tmp_path) -> None:
         assert memory.get_details("id", ["参考"]) == {"参考": (-0.3, None)}
         memory.put_many("id", [("参考", "See also")])  # replaced: its old score is gone
         assert memory.get_details("id", ["参考"]) == {}
+
+
+def test_pseudo_marks_are_not_judged_by_length() -> None:
+    """The pseudo backend's stand-in words are shorter than any translation: a length ratio
+    would flag every long sentence of a preview (it did, on the sample site's demo)."""
+    from pathlib import Path
+
+    post = Path(__file__).resolve().parents[1] / "samples/content/ja/post/python-files.md"
+    report = translate_post(post.read_text(encoding="utf-8"), Engine(PseudoBackend()))[1]
+    assert report.sentences
+    assert not any(c.startswith("length ratio") for n in report.sentences for c in n.checks)
+    source = "長い文章がここに続いていて、まだまだ終わらない。" * 2
+    assert any(c.startswith("length ratio") for c in problems(source, "Yes.", status="translated"))
+    assert not problems(source, "Yes.", status="translated", length=False)

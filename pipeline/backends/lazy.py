@@ -91,6 +91,11 @@ class LazyBackend:
     def translate_safe(self, sentences: list[str]) -> list[str]:
         return self.real.translate_safe(sentences)
 
+    @property
+    def english(self) -> bool:
+        """Whether outputs are English (the pseudo backend's are marks)."""
+        return self.kind != "pseudo"
+
     def translate_scored(
         self, sentences: list[str], *, safe: bool = False
     ) -> list[tuple[str, float | None]]:

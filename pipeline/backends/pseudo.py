@@ -24,6 +24,7 @@ _PUNCT = str.maketrans(
 class PseudoBackend:
     identity = "pseudo|1"
     max_input_tokens = 10_000
+    english = False  # marks, not translations: length checks do not apply
 
     def __init__(self) -> None:
         self.calls = 0
