@@ -71,3 +71,27 @@ def test_delete_character_is_escaped(tmp_path: Path) -> None:
     save_lock(lock)
     assert "\\u007f" in (tmp_path / "honyaku.lock").read_text(encoding="utf-8")
     assert load_lock(tmp_path) == lock
+
+
+def test_table_by_table_rendering_equals_the_whole_document(tmp_path: Path) -> None:
+    """The lock is rendered table by table (remembered between saves); the text must be what
+    tomlkit writes for the whole document."""
+    from pipeline.site.lock import Lock, LockEntry, ResourceEntry, dump_lock, dump_lock_whole
+
+    odd = ["plain", 'quote " and \\ backslash', "tab\tnew\nline", "日本語", "\x7f", "'"]
+    entries = {
+        f"content/en/{i}.md": LockEntry(
+            f"content/en/{i}.md", f"content/ja/{i}.md", "a" * 64, value, "b" * 64, "0.1.0"
+        )
+        for i, value in enumerate(odd)
+    }
+    resources = {
+        "content/en/x.png": ResourceEntry("content/en/x.png", "content/ja/x.png", "p", "c" * 64)
+    }
+    for lock in (
+        Lock(tmp_path),
+        Lock(tmp_path, entries),
+        Lock(tmp_path, {}, resources),
+        Lock(tmp_path, entries, resources),
+    ):
+        assert dump_lock(lock) == dump_lock_whole(lock)
