@@ -259,12 +259,17 @@ def test_bundle_resources_copied_when_referenced(tmp_path: Path) -> None:
 # --- rewrites ----------------------------------------------------------------------------------
 
 
-def test_rewrite_links(tmp_path: Path) -> None:
+def _three_posts_b_translated(tmp_path: Path) -> tuple[Path, hugo.Site]:
+    """Japanese posts a, b and c; only b has an English copy."""
     files = {f"content/ja/post/{n}.md": "x" for n in ("a", "b", "c")}
     root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
-    site = hugo.detect_site(root)
     (root / "content/en/post").mkdir(parents=True)
     (root / "content/en/post/b.md").write_text("english b")
+    return root, hugo.detect_site(root)
+
+
+def test_rewrite_links(tmp_path: Path) -> None:
+    root, site = _three_posts_b_translated(tmp_path)
     text = (
         "See [b](/post/b/#x), [c](/post/c/), [rel c](../c/), [rel b](../b/), "
         "[ext](https://e.org/post/b/), `[code](/post/b/)`.\n"
@@ -318,11 +323,7 @@ def test_rewrite_anchors() -> None:
 
 
 def test_rewrite_links_follows_the_markdown_parse(tmp_path: Path) -> None:
-    files = {f"content/ja/post/{n}.md": "x" for n in ("a", "b", "c")}
-    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
-    site = hugo.detect_site(root)
-    (root / "content/en/post").mkdir(parents=True)
-    (root / "content/en/post/b.md").write_text("english b")
+    root, site = _three_posts_b_translated(tmp_path)
     text = (
         "> [quoted\n> b](/post/b/) and ![img](/post/b/x.png)\n\n"
         "[next]:\n  /post/b/\n\n"
