@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
@@ -28,6 +28,9 @@ from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
+
+if TYPE_CHECKING:
+    from pipeline.site.blocks import Unchanged
 
 SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
 
@@ -186,10 +189,14 @@ def translate_markdown(text: str, translator: Any, *, summarize: bool = True) ->
 
 
 def translate_post(
-    text: str, engine: Engine, options: Options = Options()
+    text: str, engine: Engine, options: Options = Options(), unchanged: Unchanged | None = None
 ) -> tuple[str, PostReport]:
-    """The English post and what happened to it. Raises HonyakuError for unreadable input."""
-    post = plan_post(text, engine, options)
+    """The English post and what happened to it. Raises HonyakuError for unreadable input.
+
+    With `unchanged` (an update keeping a person's edits), the prose of those body ranges and
+    those front-matter fields is not sent to the model and stays as written in the output: the
+    caller puts the English it keeps there."""
+    post = plan_post(text, engine, options, unchanged)
     document, fields, plans = post.document, post.fields, post.plans
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     results = translate_sentences(post.batch, engine.capabilities(options))
@@ -220,13 +227,17 @@ def translate_post(
     return document.front_matter.prefix + front + body, report
 
 
-def plan_post(text: str, engine: Engine, options: Options = Options()) -> PostPlan:
+def plan_post(
+    text: str, engine: Engine, options: Options = Options(), unchanged: Unchanged | None = None
+) -> PostPlan:
     """Cut a post into the sentences (and clauses) translate sends, as translate does it: skip
     comments, prose fences and the clause budget applied. Raises HonyakuError."""
     document = parse_post(text, prose_fences=options.prose_fences)
     skipped = _skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
+    if unchanged is not None:
+        skipped |= _unchanged_units(document, fields, unchanged)
     body_units = [_body_unit(u) for u in document.prose]
     units = (*body_units, *(ReaderUnit(f.value, (), "front", False) for f in fields))
     batch: list[Sentence] = []
@@ -267,6 +278,21 @@ def _skipped_units(document: Document) -> set[int]:
         end = len(document.body) if block_end < 0 else block_end
         skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
     return skipped
+
+
+def _unchanged_units(
+    document: Document, fields: tuple[Field, ...], unchanged: Unchanged
+) -> set[int]:
+    """Units an update keeps (their Japanese did not change): prose starting in an unchanged
+    body range, and unchanged front-matter fields (numbered after the body's units)."""
+    body = {
+        i
+        for i, unit in enumerate(document.prose)
+        if any(lo <= unit.start < hi for lo, hi in unchanged.body)
+    }
+    count = len(document.prose)
+    front = {count + k for k, fld in enumerate(fields) if fld.path in unchanged.fields}
+    return body | front
 
 
 def _plan_unit(

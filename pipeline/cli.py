@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from pipeline.backends.lazy import BackendUnavailable, LazyBackend
 from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
 from pipeline.modelstore import DEFAULT_MODEL
 from pipeline.settings import Settings, SummaryMethod
+
+if TYPE_CHECKING:
+    from pipeline.site.report import BatchReport
 
 app = typer.Typer(
     add_completion=False,
@@ -155,14 +158,16 @@ def translate(
 
 
 def _translate_into_site(post: Path, settings: Settings) -> None:
-    """`translate` without -o/--stdout: a batch of one post, reported like a single file."""
+    """`translate` without -o/--stdout: a batch of one post, reported like a single file, with
+    the copy's status in the same words as the batch report."""
     reports: dict[Path, PostReport] = {}
-    code = _batch([post], settings, reports=reports)
-    for report in reports.values():
-        _report(post, report)
-    if not reports and code == 0:
-        _say(f"{post}: English copy up to date")
-    raise typer.Exit(code)
+    report = _batch([post], settings, reports=reports)
+    for done in reports.values():
+        _report(post, done)
+    for result in report.files:
+        if result.status not in ("translated", "failed") or result.reason == "update":
+            _say(f"{post}: {result.describe()}")
+    raise typer.Exit(report.exit_code)
 
 
 def _write_single(post: Path, target: Path, english: str) -> None:
@@ -224,7 +229,7 @@ def batch(
     """Translate every Japanese post under the given folders: incremental, with a report."""
     targets = paths or [Path.cwd()]
     settings = Settings.from_options(options, _site_root(targets[0]))
-    _run(lambda: _exit(_batch(targets, settings)))
+    _run(lambda: _exit(_batch(targets, settings).exit_code))
 
 
 def _exit(code: int) -> None:
@@ -233,23 +238,21 @@ def _exit(code: int) -> None:
 
 def _batch(
     targets: list[Path], settings: Settings, reports: dict[Path, PostReport] | None = None
-) -> int:
+) -> BatchReport:
+    from pipeline.corrections import SiteTranslator
     from pipeline.site.batch import BatchAbort, run_batch
 
     engine = _engine(settings)
-    options = settings.options()
 
-    def one(text: str, source: Path) -> tuple[str, PostReport]:
-        try:
-            result = translate_post(text, engine, options)
-            if reports is not None:
-                reports[source] = result[1]
-            return result
-        except BackendUnavailable as exc:  # no model: no other file can succeed either
-            raise BatchAbort(str(exc)) from exc
+    class Translator(SiteTranslator):
+        def __call__(self, *args: Any) -> tuple[str, PostReport]:
+            try:
+                return super().__call__(*args)
+            except BackendUnavailable as exc:  # no model: no other file can succeed either
+                raise BatchAbort(str(exc)) from exc
 
-    report = run_batch(targets, settings, one, identity=engine.identity)
-    return report.exit_code
+    one = Translator(engine, settings.options(), reports)
+    return run_batch(targets, settings, one, identity=engine.identity)
 
 
 @models_app.command("convert")

@@ -85,11 +85,35 @@ SHARED = (
         None,
         help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.",
     ),  # fmt: skip
-    _option("force", bool, False, help="Overwrite English copies a person edited or wrote."),
+    _option(
+        "force",
+        bool,
+        False,
+        help="Retranslate whole what honyaku wrote, a person's edits too (the old page is kept under .honyaku/replaced/).",
+    ),  # fmt: skip
+    _option(
+        "replace_hand_written",
+        bool,
+        False,
+        help="Also replace English pages honyaku did not write (each kept under .honyaku/replaced/).",
+    ),  # fmt: skip
+    _option(
+        "learn",
+        bool,
+        True,
+        "--learn/--no-learn",
+        help="Record a person's corrections in the translation memory as human entries.",
+    ),  # fmt: skip
 )
 
 BATCH_ONLY = (
     _option("dry_run", bool, False, help="Print what would be written where; change nothing."),
+    _option(
+        "check",
+        bool,
+        False,
+        help="Write nothing; exit 1 when an English copy is missing or out of date (pre-commit, CI).",
+    ),  # fmt: skip
     _option("quiet", bool, False, help="No progress output."),
     _option("json_out", bool, False, "--json", help="Print a JSON report."),
     _option("layout", str | None, None, help="Force content-dir or filename layout."),

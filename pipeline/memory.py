@@ -5,6 +5,11 @@ settings, so changing any of them starts afresh without deleting anything. WAL m
 readers proceed while one process writes; every write is one transaction, so a killed process
 leaves either all of a batch or none of it. Callers store only outputs that passed checks.
 
+Each translation has an origin: "model", or "human" for a person's correction (an English block
+edited by hand whose Japanese did not change, learned by an update). A model's output never
+replaces a human entry; `forget_human` removes them. Memory files from before the column existed
+gain it on open, their rows being the model's.
+
 Each translation may carry details in a side table: the model's score for it (mean token
 log-probability, computed once, when the model made it) and a note on how it was obtained (for
 example, the first output looped and a retry was kept). Memory files from before the table
@@ -61,6 +66,11 @@ class TranslationMemory:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
         self._db.execute(_DETAILS_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(translations)")}
+        if "origin" not in columns:
+            self._db.execute(
+                "ALTER TABLE translations ADD COLUMN origin TEXT NOT NULL DEFAULT 'model'"
+            )
 
     def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
         """The stored translations of those sentences that have one."""
@@ -71,7 +81,9 @@ class TranslationMemory:
         rows = self._select("source, score, note FROM details", identity, sentences)
         return {source: (score, note) for source, score, note in rows}
 
-    def _select(self, what: str, identity: str, sentences: Iterable[str]) -> list[tuple]:
+    def _select(
+        self, what: str, identity: str, sentences: Iterable[str], *, human: bool = False
+    ) -> list[tuple]:
         """`SELECT what WHERE identity AND source IN sentences`, in chunks (SQLite caps the
         number of bound parameters)."""
         wanted = list(dict.fromkeys(sentences))
@@ -79,8 +91,10 @@ class TranslationMemory:
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
+            only = " AND origin = 'human'" if human else ""
             rows = self._db.execute(
-                f"SELECT {what} WHERE identity = ? AND source IN ({marks})", [identity, *chunk]
+                f"SELECT {what} WHERE identity = ? AND source IN ({marks}){only}",
+                [identity, *chunk],
             )
             found.extend(rows.fetchall())
         return found
@@ -90,20 +104,27 @@ class TranslationMemory:
         identity: str,
         pairs: Iterable[tuple[str, str]],
         details: Mapping[str, Detail] | None = None,
+        *,
+        human: bool = False,
     ) -> int:
         """Store (source, translation) pairs, with the details given for some of them, in one
-        transaction; returns how many. A replaced translation loses its old details."""
+        transaction; returns how many. A replaced translation loses its old details. A model's
+        pair (`human` false) never replaces a human one."""
         now = time.time()
-        rows = [(identity, source, target, now) for source, target in pairs]
+        origin = "human" if human else "model"
+        rows = [(identity, source, target, now, origin) for source, target in pairs]
         if not rows:
             return 0
+        if not human:
+            held = self._human(identity, [r[1] for r in rows])
+            rows = [r for r in rows if r[1] not in held]
         details = details or {}
         extra = [(identity, r[1], *details[r[1]]) for r in rows if r[1] in details]
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations (identity, source, target, created) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO translations (identity, source, target, created, origin) "
+                "VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
             self._db.executemany(
@@ -119,6 +140,17 @@ class TranslationMemory:
             raise
         self._db.execute("COMMIT")
         return len(rows)
+
+    def _human(self, identity: str, sentences: list[str]) -> set[str]:
+        rows = self._select("source FROM translations", identity, sentences, human=True)
+        return {row[0] for row in rows}
+
+    def forget_human(self) -> int:
+        """Remove every human entry (a person's corrections); returns how many."""
+        self._db.execute("BEGIN IMMEDIATE")
+        cursor = self._db.execute("DELETE FROM translations WHERE origin = 'human'")
+        self._db.execute("COMMIT")
+        return cursor.rowcount
 
     def count(self, identity: str | None = None) -> int:
         if identity is None:
@@ -152,7 +184,12 @@ class NullMemory:
         identity: str,
         pairs: Iterable[tuple[str, str]],
         details: Mapping[str, Detail] | None = None,
+        *,
+        human: bool = False,
     ) -> int:
+        return 0
+
+    def forget_human(self) -> int:
         return 0
 
     def count(self, identity: str | None = None) -> int:

@@ -63,6 +63,9 @@ class Settings:
     layout: str | None = None
     target_lang: str = "en"
     source_lang: str | None = None
+    check: bool = False  # write nothing; exit 1 when an English copy is missing or out of date
+    replace_hand_written: bool = False  # replace English pages honyaku did not write (kept aside)
+    learn: bool = True  # a person's corrections become human entries of the translation memory
 
     @classmethod
     def from_options(cls, values: Mapping[str, Any], site_root: Path | None = None) -> Settings:

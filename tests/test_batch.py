@@ -119,7 +119,9 @@ def test_changed_source_is_retranslated(tmp_path: Path) -> None:
     tp = StandIn()
     report = batch(root, tp)
     assert [p.name for p in tp.calls] == ["a.md"]
-    assert report.by_status("translated")[0].reason == "stale"
+    # An unedited copy with a per-block base is updated block by block (issue 13).
+    done = report.by_status("translated")[0]
+    assert (done.copy, done.reason, done.retranslated) == ("stale", "update", 1)
 
 
 def test_hand_translation_and_edited_copy_survive(tmp_path: Path) -> None:
@@ -132,15 +134,25 @@ def test_hand_translation_and_edited_copy_survive(tmp_path: Path) -> None:
     edited = root / "content/en/post/a.md"
     edited.write_text(edited.read_text() + "\nA note added by hand.\n")
     kept = edited.read_text()
-    (root / "content/ja/post/a.md").write_text('---\ntitle: "一つ目"\n---\n\n変更した。\n')
     report = batch(root, StandIn())
     reasons = {f.source: f.reason for f in report.by_status("skipped")}
+    # Skip messages name the English file that is kept (issue 13, point 6).
+    assert reasons["content/ja/post/b.md"].startswith("kept content/en/post/b.md: ")
     assert "did not write" in reasons["content/ja/post/b.md"]
-    assert "edited" in reasons["content/ja/post/a.md"]
+    assert reasons["content/ja/post/a.md"].startswith("kept content/en/post/a.md: edited")
     assert edited.read_text() == kept and hand.read_text().endswith("by a person.\n")
+    # The Japanese changes: the edited copy is updated, the person's added block stays.
+    (root / "content/ja/post/a.md").write_text('---\ntitle: "一つ目"\n---\n\n変更した。\n')
+    report = batch(root, StandIn())
+    assert edited.read_text() == '---\ntitle: "EN"\n---\n\nEN\n\nA note added by hand.\n'
+    # --force retranslates what honyaku wrote (the edited page is kept aside), never a person's
+    # own page.
     report = batch(root, StandIn(), force=True)
     assert "A note added by hand" not in edited.read_text()
-    assert "person" not in hand.read_text()
+    saved = root / ".honyaku/replaced/content/en/post/a.md"
+    assert "A note added by hand" in saved.read_text()
+    assert [f.replaced for f in report.files if f.replaced] == [saved.relative_to(root).as_posix()]
+    assert hand.read_text().endswith("by a person.\n")
 
 
 def test_interrupted_batch_continues(tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ def _old_dump(lock: Lock) -> str:
             lines += ["", f"[[{name}]]"]
             record = records[key]
             for field in type(record).__dataclass_fields__:
+                if getattr(record, field) == ():  # issue 13's per-block fields: absent when empty
+                    continue
                 lines.append(f"{field} = {json.dumps(getattr(record, field), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 

@@ -93,7 +93,7 @@ memory = TranslationMemory(Path(sys.argv[1]))
 memory.put_many("id", [("committed", "yes")])
 db = memory._db
 db.execute("BEGIN IMMEDIATE")
-db.executemany("INSERT INTO translations VALUES ('id', ?, 'half', 0)", [(str(i),) for i in range(100)])
+db.executemany("INSERT INTO translations (identity, source, target, created) VALUES ('id', ?, 'half', 0)", [(str(i),) for i in range(100)])
 print("ready", flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """

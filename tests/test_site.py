@@ -372,7 +372,7 @@ def test_lock_status_and_determinism(tmp_path: Path) -> None:
     lock = hugo.load_lock(root)
     assert hugo.status_of(source, target, lock, "k") == "new"
     hugo.atomic_write(target, "English")
-    assert hugo.status_of(source, target, lock, "k") == "foreign"
+    assert hugo.status_of(source, target, lock, "k") == "hand-written"  # issue 13: was "foreign"
     lock = hugo.record(lock, source, target, "k", b"English", "0.1.0")
     hugo.save_lock(lock)
     first = (root / "honyaku.lock").read_bytes()
@@ -385,7 +385,8 @@ def test_lock_status_and_determinism(tmp_path: Path) -> None:
     source.write_text("日本語です")
     assert hugo.status_of(source, target, reloaded, "k") == "stale"
     target.write_text("English, edited")
-    assert hugo.status_of(source, target, reloaded, "k") == "edited"
+    # Issue 13: edited and its source changed since is its own status.
+    assert hugo.status_of(source, target, reloaded, "k") == "edited-stale"
 
 
 def test_broken_lock_is_one_line_error(tmp_path: Path) -> None:

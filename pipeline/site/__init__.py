@@ -7,7 +7,8 @@ root, copies bundle resources, and keeps the provenance record `honyaku.lock`.
 
 Modules: `config` (Hugo config, languages, layout, Hugo version), `paths` (source -> target and
 URL mapping, safe paths), `files` (atomic writes, hashes), `lock` (honyaku.lock), `resources`
-(bundle files), `links` and `headings` (link and anchor rewriting, heading IDs),
+(bundle files), `status` (the one status of a copy), `blocks` and `update` (per-block base and the
+three-way update), `links` and `headings` (link and anchor rewriting, heading IDs),
 `front_matter_urls` (the English `url`/`aliases` prefix), `posts` (which files are Japanese
 posts), `source_summary` (--fill-source-summary), and the run over a folder: `batch`, with
 `report` and `progress`. This package re-exports the public names of all but the last three.
@@ -70,13 +71,11 @@ from pipeline.site.lock import (
     Lock,
     LockEntry,
     ResourceEntry,
-    Status,
     dump_lock,
     load_lock,
     record,
     relative_key,
     save_lock,
-    status_of,
 )
 from pipeline.site.paths import (
     MARKDOWN_SUFFIXES,
@@ -110,9 +109,16 @@ from pipeline.site.source_summary import (
     only_summary_changed,
     write_source_summary,
 )
+from pipeline.site.status import (
+    CopyStatus,
+    Status,
+    copy_status,
+    status_of,
+)
 
 __all__ = [
     "CONFIG_NAMES",
+    "CopyStatus",
     "FrontMatterEdit",
     "HasTranslation",
     "LOCK_FORMAT",
@@ -136,6 +142,7 @@ __all__ = [
     "content_file_for_url",
     "copy_bundle_resources",
     "copy_resources",
+    "copy_status",
     "detect_site",
     "discover",
     "dump_lock",

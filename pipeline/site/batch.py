@@ -19,6 +19,7 @@ With `--fill-source-summary` the Japanese summary the orchestrator computed for 
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -27,26 +28,20 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
 from pipeline import __version__
+from pipeline.site.blocks import full_base
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
+from pipeline.site.keep import cannot_update, has_base, keep_reason, save_replaced
 from pipeline.site.links import (
     prefix_front_matter_urls,
     rewrite_anchors,
     rewrite_links,
     url_prefix_for,
 )
-from pipeline.site.lock import (
-    Lock,
-    Status,
-    load_lock,
-    record,
-    relative_key,
-    save_lock,
-    status_of,
-)
+from pipeline.site.lock import Lock, load_lock, record, relative_key, save_lock
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
-from pipeline.site.posts import OPT_OUT_KEY, discover, is_japanese, opted_out, orphans
+from pipeline.site.posts import discover, is_japanese, opted_out, orphans
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import BatchReport, FileResult, one_line
 from pipeline.site.resources import (
@@ -56,12 +51,17 @@ from pipeline.site.resources import (
     stale_resources,
 )
 from pipeline.site.source_summary import write_source_summary
+from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
+from pipeline.site.update import CannotMatch, Merged, merge, plan_update, write_conflicts
 
 if TYPE_CHECKING:
     from pipeline.api import PostReport
     from pipeline.settings import Settings
 
-TranslatePost = Callable[[str, Path], "tuple[str, PostReport]"]
+# (text, path) -> (English, report); a callable that takes a third argument, an `Unchanged`, is
+# given one when only some blocks need a translation (the others never go to the model). One with
+# a `learn(pairs)` method is handed the (Japanese block, person's English block) pairs of edits.
+TranslatePost = Callable[..., "tuple[str, PostReport]"]
 ResultOf = Callable[..., FileResult]  # (status, reason="", **details) for one file
 
 
@@ -79,6 +79,7 @@ class _Run:
     planned: frozenset[Path]  # sources that will have an English version after this run
     translate_post: TranslatePost
     edit_urls: Callable[[str, str], str]
+    partial_ok: bool = False  # translate_post takes an `Unchanged`
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,9 @@ def run_batch(
     With `settings.json_out` the JSON report goes to `out`; otherwise, unless quiet, a summary.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    report = BatchReport(strict=settings.strict, dry_run=settings.dry_run)
+    if settings.check:  # a check writes nothing
+        settings = replace(settings, dry_run=True)
+    report = BatchReport(strict=settings.strict, dry_run=settings.dry_run, check=settings.check)
     try:
         site, lock = _open(paths, settings)
     except SiteError as exc:
@@ -115,7 +118,10 @@ def run_batch(
     report.root = str(site.root)
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
-    run = _Run(site, settings, settings.lock_key(identity), planned, translate_post, url_editor())
+    run = _Run(
+        site, settings, settings.lock_key(identity), planned, translate_post, url_editor(),
+        _takes_unchanged(translate_post),
+    )  # fmt: skip
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
     )
@@ -193,21 +199,40 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
         return result("failed", read), lock
     data, text = read
     if opted_out(text):
-        return result("skipped", f"opted out ({OPT_OUT_KEY}: true)"), lock
+        return result("skipped", LABELS["opted-out"], copy="opted-out"), lock
     if not is_japanese(text):
         return result("skipped", "no Japanese prose or title"), lock
     try:
         safe_output_path(target, site)
     except SiteError as exc:
         return result("failed", str(exc)), lock
-    status = status_of(source, target, lock, run.key)
-    if status == "up-to-date":
-        return _refresh_resources(target, site, lock, run.settings.dry_run, result)
-    if status in ("edited", "foreign") and not run.settings.force:
-        return result("skipped", f"{_kept_because(status)}; kept, use --force to overwrite"), lock
-    if run.settings.dry_run:
-        return result("planned", status), lock
-    return _translate(_Post(source, target, data, text), status, run, lock, result)
+    copy = copy_status(source, target, lock, run.key)
+    result = partial(result, copy=copy.status)
+    return _act(_Post(source, target, data, text), copy, run, lock, result)
+
+
+def _act(
+    post: _Post, copy: CopyStatus, run: _Run, lock: Lock, result: ResultOf
+) -> tuple[FileResult, Lock]:
+    """What the copy's status asks for: nothing, keep it, update it, or translate it whole."""
+    status, settings = copy.status, run.settings
+    if status in ("up-to-date", "partial"):
+        return _refresh_resources(post.target, run.site, lock, settings.dry_run, result, copy)
+    shown = relative_key(post.target, run.site.root)
+    if status == "hand-written" and not settings.replace_hand_written:
+        return result("skipped", keep_reason(copy, shown)), lock
+    # A copy nobody edited is written whole again when the settings changed (every block may
+    # read differently); otherwise only the blocks whose Japanese changed are translated.
+    fresh = status == "stale" and copy.why == "the settings changed"
+    updatable = status in ("stale", "edited-stale") and has_base(copy.entry)
+    if updatable and not (settings.force or fresh):
+        return _update(post, copy, run, lock, result)
+    if status in ("edited", "edited-stale") and not settings.force:
+        return result("skipped", keep_reason(copy, shown)), lock
+    if settings.dry_run:
+        replaces = status in ("edited", "edited-stale", "hand-written")
+        return result("planned", f"{status}; would replace it" if replaces else status), lock
+    return _translate(post, status, run, lock, result)
 
 
 def _read(source: Path) -> tuple[bytes, str] | str:
@@ -224,12 +249,6 @@ def _read(source: Path) -> tuple[bytes, str] | str:
     return data, text
 
 
-def _kept_because(status: Status) -> str:
-    if status == "edited":
-        return "edited since honyaku wrote it"
-    return "an English copy honyaku did not write (hand translation?)"
-
-
 def _translate(
     post: _Post, status: Status, run: _Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
@@ -240,6 +259,83 @@ def _translate(
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return result("failed", one_line(exc)), lock
     en_text = _site_rewrites(post, en_text, run)
+    taxonomies = run.settings.translate_taxonomies
+    base = full_base(post.text, en_text, taxonomies=taxonomies)
+    replaced = ""
+    if status in ("edited", "edited-stale", "hand-written"):
+        try:  # a person's page is kept where it can be restored, before it is replaced
+            replaced = save_replaced(run.site.root, post.target)
+        except OSError as exc:
+            return result("failed", f"could not keep a copy of the page: {one_line(exc)}"), lock
+    result = partial(result, reason=status, replaced=replaced)
+    return _commit(post, en_text, (base, report), run, lock, result)
+
+
+def _update(
+    post: _Post, copy: CopyStatus, run: _Run, lock: Lock, result: ResultOf
+) -> tuple[FileResult, Lock]:
+    """Only the blocks whose Japanese changed are translated; a person's edits stay."""
+    shown = relative_key(post.target, run.site.root)
+    assert copy.entry is not None
+    try:
+        english = post.target.read_text(encoding="utf-8")
+        plan = plan_update(
+            post.text, english, copy.entry.blocks, taxonomies=run.settings.translate_taxonomies
+        )
+    except (CannotMatch, OSError, UnicodeDecodeError) as exc:
+        return result("skipped", cannot_update(shown, one_line(exc))), lock
+    counts = {
+        "retranslated": len(plan.retranslate),
+        "edits_kept": plan.edits_kept,
+        "conflicts": plan.conflicts,
+    }
+    if run.settings.dry_run:
+        return result("planned", "update", **counts), lock
+    try:
+        if run.partial_ok:
+            en_text, report = run.translate_post(post.text, post.source, plan.unchanged())
+        else:
+            en_text, report = run.translate_post(post.text, post.source)
+    except BatchAbort:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return result("failed", one_line(exc)), lock
+    try:
+        merged = merge(plan, _site_rewrites(post, en_text, run))
+    except CannotMatch as exc:
+        return result("skipped", cannot_update(shown, str(exc))), lock
+    result = partial(result, reason="update", **counts)
+    return _commit_update(post, merged, report, run, lock, result)
+
+
+def _commit_update(
+    post: _Post, merged: Merged, report: PostReport, run: _Run, lock: Lock, result: ResultOf
+) -> tuple[FileResult, Lock]:
+    sidecar = ""
+    if merged.conflicts:  # the person's words are on disk before the page changes
+        try:
+            key = relative_key(post.target, run.site.root)
+            sidecar = write_conflicts(run.site.root, key, merged.conflicts, post.source.name)
+        except OSError as exc:
+            return result("failed", f"could not keep your English: {one_line(exc)}"), lock
+    learn = getattr(run.translate_post, "learn", None)
+    if learn is not None and run.settings.learn and merged.learned:
+        learn(list(merged.learned))
+    return _commit(
+        post, merged.text, (merged.base, report), run, lock, partial(result, conflict_file=sidecar)
+    )
+
+
+def _commit(
+    post: _Post,
+    en_text: str,
+    done: tuple[tuple, PostReport],
+    run: _Run,
+    lock: Lock,
+    result: ResultOf,
+) -> tuple[FileResult, Lock]:
+    """Write the English copy and record it (with its per-block base and kept sentences)."""
+    base, report = done
     written = en_text.encode("utf-8")
     # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
     # run takes for a person's (and keeps), so the interrupt waits until both are saved.
@@ -254,6 +350,9 @@ def _translate(
         lock = record(
             lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
         )
+        key = relative_key(post.target, run.site.root)
+        entry = replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept))
+        lock = lock.with_entry(entry)
         lock = record_resources(lock, post.source, post.target, en_text, run.site)
         save_lock(lock)
     filled, note = "", ""
@@ -263,7 +362,6 @@ def _translate(
         )
     return result(
         "partial" if report.partial else "translated",
-        status,
         sentences=report.sentences_total,
         from_memory=report.from_memory,
         kept=tuple(report.kept),
@@ -272,6 +370,15 @@ def _translate(
         source_summary=filled,
         note=note,
     ), lock
+
+
+def _takes_unchanged(func: TranslatePost) -> bool:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
 def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
@@ -286,16 +393,18 @@ def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
 
 
 def _refresh_resources(
-    target: Path, site: Site, lock: Lock, dry_run: bool, result: ResultOf
+    target: Path, site: Site, lock: Lock, dry_run: bool, result: ResultOf, copy: CopyStatus
 ) -> tuple[FileResult, Lock]:
-    """An up-to-date page whose recorded bundle resources changed on the Japanese side."""
+    """An up-to-date page whose recorded bundle resources changed on the Japanese side. A partly
+    translated page is listed with its kept sentences on every run."""
+    word = "up-to-date"
+    if copy.status == "partial":
+        result, word = partial(result, kept=copy.kept), "partial"
     plan = stale_resources(target, lock)
     if not plan:
-        return result("up-to-date"), lock
+        return result(word), lock
     if dry_run:
-        return result(
-            "up-to-date", resources=tuple(relative_key(p.dest, site.root) for p in plan)
-        ), lock
+        return result(word, resources=tuple(relative_key(p.dest, site.root) for p in plan)), lock
     try:
         copied = copy_resources(plan, site)
     except (OSError, SiteError) as exc:
@@ -306,4 +415,4 @@ def _refresh_resources(
         resources[key] = replace(resources[key], source_sha256=sha256_file(item.source))
     lock = replace(lock, resources=resources)
     save_lock(lock)
-    return result("up-to-date", resources=tuple(relative_key(p, site.root) for p in copied)), lock
+    return result(word, resources=tuple(relative_key(p, site.root) for p in copied)), lock

@@ -7,20 +7,43 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 import tomlkit
 import tomlkit.items
 from tomlkit.exceptions import TOMLKitError
 
 from pipeline.site.config import SiteError
-from pipeline.site.files import atomic_write, sha256_bytes, sha256_file
+from pipeline.site.files import atomic_write, sha256_bytes
 from pipeline.site.paths import _abs
 
 LOCK_NAME = "honyaku.lock"
 LOCK_FORMAT = 1
 
-Status = Literal["new", "up-to-date", "stale", "edited", "foreign"]
+
+@dataclass(frozen=True)
+class BlockBase:
+    """One block of an English copy as honyaku wrote it: short hashes of its Japanese and of its
+    English (see `pipeline.site.blocks`). `source` is "" for a block a person added (no Japanese),
+    `english` "" for one a person deleted; `person` marks English a person wrote (kept by an
+    update; written `*` after the hash); `key` names a front-matter field ("" for the body)."""
+
+    source: str
+    english: str
+    key: str = ""
+    person: bool = False
+
+    def dump(self) -> str:
+        english = (self.english or "-") + ("*" if self.person else "")
+        return " ".join(part for part in (self.source or "-", english, self.key) if part)
+
+    @classmethod
+    def parse(cls, text: str) -> BlockBase:
+        source, english, *key = str(text).split(" ", 2)
+        person = english.endswith("*")
+        english = english.rstrip("*")
+        return cls(
+            "" if source == "-" else source, "" if english == "-" else english, *key, person=person
+        )
 
 
 @dataclass(frozen=True)
@@ -31,6 +54,9 @@ class LockEntry:
     settings: str
     output_sha256: str
     honyaku: str
+    # Per-block base for updates that keep a person's edits; empty in locks from before it.
+    blocks: tuple[BlockBase, ...] = ()
+    kept: tuple[str, ...] = ()  # sentences left in Japanese when it was written (partly translated)
 
 
 @dataclass(frozen=True)
@@ -80,7 +106,7 @@ def load_lock(root: Path) -> Lock:
         data = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
         entries = {}
         for item in data.get("file", []):
-            entry = LockEntry(**{k: str(item[k]) for k in LockEntry.__dataclass_fields__})
+            entry = _entry(item)
             entries[entry.target] = entry
         resources = {}
         # Locks written before resources were recorded have no [[resource]] tables.
@@ -93,6 +119,16 @@ def load_lock(root: Path) -> Lock:
             "(honyaku then treats existing English copies as hand-written)"
         ) from None
     return Lock(root, entries, resources)
+
+
+_LISTS = ("blocks", "kept")  # LockEntry fields stored as arrays, left out when empty
+
+
+def _entry(item: Mapping) -> LockEntry:
+    values: dict = {k: str(item[k]) for k in LockEntry.__dataclass_fields__ if k not in _LISTS}
+    values["blocks"] = tuple(BlockBase.parse(b) for b in item.get("blocks", ()))
+    values["kept"] = tuple(str(k) for k in item.get("kept", ()))
+    return LockEntry(**values)
 
 
 def _first_line(exc: Exception) -> str:
@@ -146,30 +182,20 @@ def _rendered(name: str, record: LockEntry | ResourceEntry) -> str:
 def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
     table = tomlkit.table()
     for name in type(record).__dataclass_fields__:
-        table.add(name, getattr(record, name))
+        value = getattr(record, name)
+        if name in _LISTS and isinstance(record, LockEntry):
+            if value:  # one item a line: a changed block is a one-line diff
+                items = [v.dump() if isinstance(v, BlockBase) else v for v in value]
+                array = tomlkit.array()
+                array.extend(items)
+                table.add(name, array.multiline(True))
+            continue
+        table.add(name, value)
     return table
 
 
 def save_lock(lock: Lock) -> None:
     atomic_write(lock.root / LOCK_NAME, dump_lock(lock))
-
-
-def status_of(source: Path, target: Path, lock: Lock, settings_key: str) -> Status:
-    """What a run should do with this pair; decided from content hashes only (git drops mtimes)."""
-    if not target.exists():
-        return "new"
-    entry = lock.get(target)
-    if entry is None:
-        return "foreign"
-    if sha256_file(target) != entry.output_sha256:
-        return "edited"
-    if (
-        entry.source_sha256 != sha256_file(source)
-        or entry.settings != settings_key
-        or entry.source != relative_key(source, lock.root)
-    ):
-        return "stale"
-    return "up-to-date"
 
 
 def record(

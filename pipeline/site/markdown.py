@@ -256,3 +256,25 @@ def _blank_container(line: str, quoted: bool) -> str:
     prefix = re.match(r"[ \t]*(?:>[ \t]?)*" if quoted else r"[ \t]*", line)
     width = prefix.end() if prefix else 0
     return " " * width + line[width:]
+
+
+def block_starts(text: str) -> list[int]:
+    """Offsets (into the whole text) where each top-level block of the body starts, as Hugo's
+    parser cuts it: a paragraph, heading, table, code block, HTML block, quote, rule, and each
+    item of a top-level list (an item is the unit a person edits, as babeldown counts)."""
+    start = body_start(text)
+    masked, _shortcodes = _mask_shortcodes(text[start:])
+    lines = _line_starts(masked)
+    starts: list[int] = []
+    for token in markdown().parse(masked, {}):
+        if token.map is None or token.nesting == -1:
+            continue
+        top_list = token.level == 0 and token.type in ("bullet_list_open", "ordered_list_open")
+        if (token.level == 0 and not top_list) or (
+            token.level == 1 and token.type == "list_item_open"
+        ):
+            line = token.map[0]
+            offset = start + (lines[line] if line < len(lines) else len(masked))
+            if not starts or offset > starts[-1]:
+                starts.append(offset)
+    return starts

@@ -19,6 +19,25 @@ class FileResult:
     source_summary: str = ""  # the Japanese summary written into the source post
     note: str = ""  # something that did not stop the file but the user should know
     flagged: int = 0  # sentences whose confidence is low: `honyaku review` shows them
+    copy: str = ""  # the English copy's status before the run (pipeline.site.status)
+    retranslated: int = 0  # update: blocks whose Japanese changed or is new, translated
+    edits_kept: int = 0  # update: blocks a person edited, kept (their Japanese did not change)
+    conflicts: int = 0  # update: blocks a person edited whose Japanese changed too
+    conflict_file: str = ""  # where the person's English of those blocks was kept
+    replaced: str = ""  # a person's page this run replaced, kept here (relative to the root)
+
+    def describe(self) -> str:
+        """What happened to this copy, in the words of the batch report (for `translate`)."""
+        if self.reason == "update":
+            return update_line(self).strip()
+        if self.status == "partial":
+            kept = "; ".join(self.kept)
+            return f"English copy up to date, partly translated ({len(self.kept)} kept: {kept})"
+        if self.status == "planned":
+            return f"would write {self.target} ({self.reason})"
+        if self.status == "up-to-date":
+            return "English copy up to date"
+        return self.reason or self.status
 
 
 @dataclass
@@ -29,6 +48,7 @@ class BatchReport:
     error: str = ""
     strict: bool = False
     dry_run: bool = False
+    check: bool = False  # --check: exit 1 when an English copy is missing or out of date
 
     def by_status(self, status: str) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -41,7 +61,13 @@ class BatchReport:
             return 1
         if self.strict and self.by_status("partial"):
             return 1
+        if self.check and self.out_of_date():
+            return 1
         return 0
+
+    def out_of_date(self) -> list[FileResult]:
+        """Copies missing or behind their Japanese (what --check fails on)."""
+        return [f for f in self.files if f.copy in ("new", "stale", "edited-stale")]
 
     def to_json(self) -> str:
         data = {
@@ -49,6 +75,7 @@ class BatchReport:
             "exit_code": self.exit_code,
             "error": self.error,
             "dry_run": self.dry_run,
+            "check": self.check,
             "counts": {
                 s: len(self.by_status(s))
                 for s in ("translated", "partial", "up-to-date", "skipped", "failed", "planned")
@@ -74,8 +101,17 @@ class BatchReport:
             f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)
         )
         lines.append(f"honyaku batch: {counts or 'no posts found'}")
+        if self.check:
+            stale = self.out_of_date()
+            lines.append(
+                f"  {len(stale)} English copies missing or out of date"
+                if stale
+                else "  every English copy is up to date"
+            )
+        lines += [update_line(f) for f in self.files if f.reason == "update"]
         for f in self.by_status("planned"):
-            lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
+            if f.reason != "update":
+                lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
         verb = "would copy" if self.dry_run else "copied"
         for f in self.files:
             if f.resources and f.status == "up-to-date":
@@ -86,6 +122,10 @@ class BatchReport:
                 lines.append(f"  note on {f.source}: {f.note}")
         for f in self.by_status("partial"):
             lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
+            lines += [f"    kept in Japanese: {reason}" for reason in f.kept]
+        for f in self.files:
+            if f.replaced:
+                lines.append(f"  replaced {f.target}; the page as it was: {f.replaced}")
         for f in self.by_status("skipped"):
             lines.append(f"  skipped {f.source}: {f.reason}")
         for f in self.by_status("failed"):
@@ -98,6 +138,18 @@ class BatchReport:
             if f.flagged
         ]
         return lines
+
+
+def update_line(f: FileResult) -> str:
+    """One line for a copy updated block by block (or, in a dry run, to be)."""
+    verb = "would update" if f.status == "planned" else "updated"
+    line = (
+        f"  {verb} {f.target}: {f.retranslated} blocks retranslated, "
+        f"{f.edits_kept} edited blocks kept, {f.conflicts} conflicts"
+    )
+    if f.conflict_file:
+        line += f" (your English of those blocks: {f.conflict_file})"
+    return line
 
 
 def one_line(exc: BaseException) -> str:
