@@ -64,6 +64,11 @@ class Plan:
     taxonomies: bool = False
 
     @property
+    def theirs(self) -> frozenset[int]:
+        """Base indexes whose English in the copy is a person's: edited now or kept before."""
+        return self.edited | {i for i in self.en_of if self.base[i].person}
+
+    @property
     def retranslate(self) -> list[int]:
         """New Japanese blocks that go to the model."""
         kept = set(self.ja_of.values())
@@ -71,13 +76,13 @@ class Plan:
 
     @property
     def edits_kept(self) -> int:
-        return sum(1 for i in self.edited if i in self.ja_of) + sum(
+        return sum(1 for i in self.theirs if i in self.ja_of) + sum(
             1 for key in self._field_status() if self._field_status()[key] == "edited"
         )
 
     @property
     def conflicts(self) -> int:
-        body = sum(1 for i in self.edited if i not in self.ja_of)
+        body = sum(1 for i in self.theirs if i not in self.ja_of)
         return body + sum(1 for s in self._field_status().values() if s == "conflict")
 
     def unchanged(self) -> Unchanged:
@@ -99,7 +104,8 @@ class Plan:
             entry = base.get(key)
             english = english_field(self.en.front, key)
             edited = entry is not None and (
-                (short_hash(english) if english is not None else "") != entry.english
+                entry.person
+                or (short_hash(english) if english is not None else "") != entry.english
             )
             if entry is None:
                 status[key] = "new"
@@ -214,9 +220,7 @@ def merge(plan: Plan, fresh: str) -> Merged:
             k = plan.en_of[i]
             kept = plan.en.blocks[k]
             pieces.append((kept.text, k == len(plan.en.blocks) - 1))
-            base.append(
-                BlockBase(block.sha, kept.sha, person=plan.base[i].person or i in plan.edited)
-            )
+            base.append(BlockBase(block.sha, kept.sha, person=i in plan.theirs))
             if i in plan.edited:
                 learned.append((block.text, kept.text))
         else:  # deleted by the person, Japanese unchanged: stays deleted
@@ -290,13 +294,9 @@ def _merge_front(plan: Plan, new: Post) -> tuple[str, tuple[BlockBase, ...], lis
     ja_raw = plan.ja.front_raw
     entries = [BlockBase(short_hash(ja_raw), short_hash(text), FRONT, person=not untouched)]
     ja_fields = managed_fields(plan.ja.front, taxonomies=plan.taxonomies)
-    before = {b.key: b for b in plan.fields}
     for key, value in sorted(ja_fields.items()):
         english = english_field(merged, key)
-        old = before.get(key)
-        person = status.get(key) == "edited" or (
-            status.get(key) == "same" and old is not None and old.person
-        )
+        person = status.get(key) == "edited"
         english_sha = "" if english is None else short_hash(english)
         entries.append(BlockBase(short_hash(value), english_sha, key, person=person))
     return text, tuple(entries), conflicts
@@ -314,7 +314,7 @@ def _splice_all(front, edits: dict) -> str:
     return raw
 
 
-def write_conflicts(root: Path, target_key: str, conflicts: tuple[str, ...], source: str) -> Path:
+def write_conflicts(root: Path, target_key: str, conflicts: tuple[str, ...], source: str) -> str:
     """Append the person's English of each block in conflict to the sidecar; returns its path
     relative to the site root. Appended, never replaced: an earlier conflict is not lost."""
     path = CONFLICTS_DIR / target_key
@@ -327,4 +327,4 @@ def write_conflicts(root: Path, target_key: str, conflicts: tuple[str, ...], sou
     ]
     parts += [text.rstrip() + "\n\n" for text in conflicts]
     atomic_write(full, "".join(parts))
-    return path
+    return path.as_posix()
