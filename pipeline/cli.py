@@ -285,6 +285,14 @@ from pipeline import review_cli  # noqa: E402  (its commands share this module's
 review_cli.register(app, models_app)
 
 
+@app.command("forget-corrections")
+def forget_corrections() -> None:
+    """Remove the corrections learned from edited English pages from the translation memory."""
+    from pipeline.corrections import forget_corrections as forget
+
+    print(f"removed {forget()} corrections from the translation memory")
+
+
 @app.command()
 def version() -> None:
     """Print honyaku's version."""

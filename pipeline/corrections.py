@@ -75,3 +75,11 @@ class SiteTranslator:
             return 0
         found = [p for ja, en in pairs for p in human_pairs(ja, en, self.engine, self.options)]
         return memory.put_many(self.engine.identity, found, human=True) if found else 0
+
+
+def forget_corrections() -> int:
+    """Remove every human entry from the translation memory; returns how many."""
+    from pipeline.memory import TranslationMemory
+
+    with TranslationMemory() as memory:
+        return memory.forget_human()

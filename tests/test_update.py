@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.api import Engine
 from pipeline.corrections import SiteTranslator
+from pipeline.frontmatter import split_front_matter
 from pipeline.memory import TranslationMemory
-from pipeline.settings import Settings, SummaryMethod
+from pipeline.settings import Settings as RunSettings
+from pipeline.settings import SummaryMethod
 from pipeline.site import load_lock
 from pipeline.site.batch import run_batch
 from pipeline.site.blocks import split_post
@@ -50,7 +56,7 @@ def make_site(root: Path, text: str = POST) -> Path:
 def run(root: Path, translator: EnglishWords | None = None, memory=None, **kw):
     """One batch over the site with the real orchestrator; returns (report, translator)."""
     translator = translator or EnglishWords()
-    settings = Settings(quiet=True, summary=SummaryMethod.off, **kw)
+    settings = RunSettings(quiet=True, summary=SummaryMethod.off, **kw)
     engine = Engine(translator, memory=memory, identity="words")
     one = SiteTranslator(engine, settings.options())
     report = run_batch(
@@ -284,3 +290,53 @@ def test_corrections_teach_the_memory(tmp_path: Path) -> None:
     (root / JA).write_text(post.replace("最後", "最後の最後"))
     run(root, memory=memory, learn=False)
     assert memory.get_many("words", ["まとめ"]) != {"まとめ": "Wrap-up"}
+
+
+def _append(text: str, index: int, mark: str) -> str:
+    """`text` with body block `index` given `mark` at the end of its content (same structure)."""
+    block = split_post(text).blocks[index]
+    content = block.text.rstrip()
+    changed = content + mark + block.text[len(content) :]
+    return text[: block.start] + changed + text[block.start + len(block.text) :]
+
+
+@given(
+    ja_edits=st.sets(st.integers(0, 6)),
+    en_edits=st.sets(st.integers(0, 6)),
+    title=st.sampled_from(["same", "ja", "en", "both"]),
+)
+@settings(max_examples=20, deadline=None)
+def test_property_unchanged_japanese_keeps_english_changed_equals_fresh(
+    ja_edits: set[int], en_edits: set[int], title: str
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_site(Path(tmp) / "s")
+        run(root)
+        english = (root / EN).read_text()
+        for k in sorted(en_edits):
+            english = _append(english, k, f" (edited {k})")
+        if title in ("en", "both"):
+            english = english.replace(to_english("記事の題名"), "Edited title", 1)
+        (root / EN).write_text(english)
+        ja = POST
+        for j in sorted(ja_edits):
+            ja = _append(ja, j, f"変更{'一二三四五六七'[j]}")
+        if title in ("ja", "both"):
+            ja = ja.replace("記事の題名", "新題名")
+        (root / JA).write_text(ja)
+        report, translator = run(root)
+        if not ja_edits and title not in ("ja", "both"):
+            assert report.files[0].copy in ("edited", "up-to-date")
+            return
+        now = split_post((root / EN).read_text())
+        want = split_post(fresh(ja, Path(tmp) / "fresh"))
+        before = split_post(english)
+        for j, block in enumerate(now.blocks):
+            expected = want.blocks[j] if j in ja_edits else before.blocks[j]
+            assert block.text.rstrip() == expected.text.rstrip()
+        title_now = split_front_matter((root / EN).read_text())[0].data["title"]
+        wanted = {"same": to_english("記事の題名"), "en": "Edited title"}
+        assert title_now == wanted.get(title, to_english("新題名"))
+        # Nothing whose Japanese did not change went to the model.
+        unchanged = [b.text for j, b in enumerate(split_post(ja).blocks) if j not in ja_edits]
+        assert not any(s in u for s in translator.sentences for u in unchanged)
