@@ -271,19 +271,21 @@ def test_corrections_teach_the_memory(tmp_path: Path) -> None:
     memory = TranslationMemory(tmp_path / "m.sqlite")
     run(root, memory=memory)
     text = (root / EN).read_text()
-    (root / EN).write_text(edit_block(text, blocks(text)[-1], "The same sentence, my way."))
+    text = edit_block(text, blocks(text)[-1], "The same sentence, my way.")
+    (root / EN).write_text(text.replace(to_english("記事の題名"), "My title"))
     (root / JA).write_text(post.replace("最後", "最終"))
     run(root, memory=memory)
     assert memory.get_many("words", ["同じ文です。"]) == {
         "同じ文です。": "The same sentence, my way."
     }
+    assert memory.get_many("words", ["記事の題名"]) == {"記事の題名": "My title"}
     # A model output never replaces it; a new post with the same sentence gets the person's.
     memory.put_many("words", [("同じ文です。", "model")])
     (root / "content/ja/post/b.md").write_text(other)
     _report, translator = run(root, memory=memory)
     assert "同じ文です。" not in translator.sentences
     assert "The same sentence, my way." in (root / "content/en/post/b.md").read_text()
-    assert memory.forget_human() == 1
+    assert memory.forget_human() == 2
     # --no-learn: nothing recorded.
     text = (root / EN).read_text()
     (root / EN).write_text(text.replace("## " + to_english("まとめ"), "## Wrap-up"))

@@ -230,6 +230,11 @@ def merge(plan: Plan, fresh: str) -> Merged:
         plan.en.blocks[plan.en_of[i]].text for i in sorted(plan.edited) if i not in plan.ja_of
     ]
     front, front_base, front_conflicts = _merge_front(plan, new)
+    learned += [
+        (value, english_field(plan.en.front, key) or "")
+        for key, value in managed_fields(plan.ja.front, taxonomies=plan.taxonomies).items()
+        if plan._field_status().get(key) == "edited" and english_field(plan.en.front, key)
+    ]
     body = _join(pieces, plan.en.head if plan.en.blocks else new.head, fresh)
     return Merged(
         front + body,
@@ -290,7 +295,10 @@ def _merge_front(plan: Plan, new: Post) -> tuple[str, tuple[BlockBase, ...], lis
             conflicts.append(f"{key}: {english_field(plan.en.front, key)}")
     raw = _splice_all(start, edits)
     text = start.prefix + raw
-    merged = split_front_matter(text)[0]
+    try:
+        merged = split_front_matter(text)[0]
+    except FrontMatterError as exc:
+        raise CannotMatch(f"its front matter cannot take the new values ({exc})") from None
     ja_raw = plan.ja.front_raw
     entries = [BlockBase(short_hash(ja_raw), short_hash(text), FRONT, person=not untouched)]
     ja_fields = managed_fields(plan.ja.front, taxonomies=plan.taxonomies)
