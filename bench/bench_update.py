@@ -84,10 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         warm, second = batch(site, Path(tmp) / "cache", args)
         fresh, third = batch(clone, Path(tmp) / "cache-empty", args)
         lock = (site / "honyaku.lock").stat().st_size
-    print(f"post: {args.post.relative_to(CORPUS) if args.post.is_relative_to(CORPUS) else args.post}")
+    print(
+        f"post: {args.post.relative_to(CORPUS) if args.post.is_relative_to(CORPUS) else args.post}"
+    )
     print(f"model: {args.model} ({args.backend}, cpu)")
     print(f"cold run:            {cold:6.1f} s, {first['sentences']} sentences to the model")
-    for name, seconds, result in (("update:", warm, second), ("update, fresh clone:", fresh, third)):
+    for name, seconds, result in (
+        ("update:", warm, second),
+        ("update, fresh clone:", fresh, third),
+    ):
         print(
             f"{name:<21}{seconds:6.1f} s ({seconds / cold:.0%} of cold), "
             f"{result['sentences'] - result['from_memory']} sentences to the model, "
