@@ -196,3 +196,13 @@ def test_forget_corrections_command(tmp_path: Path) -> None:
     assert result.returncode == 0 and "removed 1 corrections" in result.stdout
     with TranslationMemory(tmp_path / "cache" / "memory.sqlite") as memory:
         assert memory.get_many("id", ["一", "二"]) == {"二": "two"}
+
+
+def test_kept_aside_pages_are_not_posts(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    aside = root / ".honyaku/replaced/content/ja/post/x.md"
+    aside.parent.mkdir(parents=True)
+    aside.write_text(post("これは投稿ではない。"))
+    result = honyaku(["batch", "--backend", "pseudo", "--json"], root)
+    sources = [f["source"] for f in json.loads(result.stdout)["files"]]
+    assert sources and not any(".honyaku" in s for s in sources)

@@ -25,7 +25,9 @@ def discover(paths: Sequence[Path], site: Site) -> list[Path]:
             # English copies are outputs, not inputs: a folder walk passes them by silently.
             for suffix in MARKDOWN_SUFFIXES:
                 found.update(
-                    p for p in path.rglob(f"*{suffix}") if p.is_file() and not _is_output(p, site)
+                    p
+                    for p in path.rglob(f"*{suffix}")
+                    if p.is_file() and not _is_output(p, site) and not _kept_aside(p, site)
                 )
         elif path.is_file():
             found.add(path)
@@ -33,6 +35,11 @@ def discover(paths: Sequence[Path], site: Site) -> list[Path]:
         found,
         key=lambda p: p.relative_to(site.root).as_posix() if _under(p, site.root) else p.as_posix(),
     )
+
+
+def _kept_aside(path: Path, site: Site) -> bool:
+    """Conflict sidecars and replaced pages under `.honyaku/` are a person's text, not posts."""
+    return _under(path, site.root / ".honyaku")
 
 
 def _is_output(path: Path, site: Site) -> bool:
