@@ -236,8 +236,8 @@ def plan_post(
     skipped = _skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
-    if unchanged is not None:
-        skipped |= _unchanged_units(document, fields, unchanged)
+    if unchanged is not None:  # an update: these blocks keep the English in the page
+        skipped |= unchanged.units([u.start for u in document.prose], [f.path for f in fields])
     body_units = [_body_unit(u) for u in document.prose]
     units = (*body_units, *(ReaderUnit(f.value, (), "front", False) for f in fields))
     batch: list[Sentence] = []
@@ -278,21 +278,6 @@ def _skipped_units(document: Document) -> set[int]:
         end = len(document.body) if block_end < 0 else block_end
         skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
     return skipped
-
-
-def _unchanged_units(
-    document: Document, fields: tuple[Field, ...], unchanged: Unchanged
-) -> set[int]:
-    """Units an update keeps (their Japanese did not change): prose starting in an unchanged
-    body range, and unchanged front-matter fields (numbered after the body's units)."""
-    body = {
-        i
-        for i, unit in enumerate(document.prose)
-        if any(lo <= unit.start < hi for lo, hi in unchanged.body)
-    }
-    count = len(document.prose)
-    front = {count + k for k, fld in enumerate(fields) if fld.path in unchanged.fields}
-    return body | front
 
 
 def _plan_unit(

@@ -62,6 +62,12 @@ class Unchanged:
     body: tuple[Range, ...] = ()
     fields: frozenset[FieldPath] = frozenset()
 
+    def units(self, starts: list[int], fields: list[FieldPath]) -> set[int]:
+        """Which of a post's units to leave out, given where each body prose unit starts and
+        the path of each front-matter field (numbered after the body's units)."""
+        body = {i for i, at in enumerate(starts) if any(lo <= at < hi for lo, hi in self.body)}
+        return body | {len(starts) + k for k, path in enumerate(fields) if path in self.fields}
+
 
 def split_post(text: str) -> Post:
     try:
