@@ -165,7 +165,11 @@ def _translate_into_site(post: Path, settings: Settings) -> None:
     for done in reports.values():
         _report(post, done)
     for result in report.files:
-        if result.status not in ("translated", "failed") or result.reason == "update":
+        if (
+            result.status not in ("translated", "failed")
+            or result.reason == "update"
+            or result.replaced
+        ):
             _say(f"{post}: {result.describe()}")
     raise typer.Exit(report.exit_code)
 

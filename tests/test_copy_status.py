@@ -151,6 +151,13 @@ def test_force_never_replaces_a_hand_written_page(tmp_path: Path) -> None:
     assert f"replaced content/en/post/hand.md; the page as it was: {saved.relative_to(root)}" in (
         replaced.stdout
     )
+    # translate --force on a copy a person edited says which page it replaced and where it is.
+    en(root, "up").write_text(en(root, "up").read_text() + "\nMine.\n")
+    forced = honyaku(["translate", "content/ja/post/up.md", "--backend", "pseudo", "--force"], root)
+    assert forced.returncode == 0
+    kept = ".honyaku/replaced/content/en/post/up.md"
+    assert f"replaced content/en/post/up.md; the page as it was: {kept}" in forced.stderr
+    assert (root / kept).read_text().endswith("Mine.\n")
 
 
 class FailsOne(EnglishWords):

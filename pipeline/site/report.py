@@ -30,6 +30,8 @@ class FileResult:
         """What happened to this copy, in the words of the batch report (for `translate`)."""
         if self.reason == "update":
             return update_line(self).strip()
+        if self.replaced:
+            return f"replaced {self.target}; the page as it was: {self.replaced}"
         if self.status == "partial":
             kept = "; ".join(self.kept)
             return f"English copy up to date, partly translated ({len(self.kept)} kept: {kept})"
