@@ -165,8 +165,9 @@ def _translate_into_site(post: Path, settings: Settings) -> None:
     for done in reports.values():
         _report(post, done)
     for result in report.files:
+        # A post translated now was reported above; say what else happened to its copy.
         if (
-            result.status not in ("translated", "failed")
+            (not reports and result.status != "failed")
             or result.reason == "update"
             or result.replaced
         ):
