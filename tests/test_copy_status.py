@@ -213,3 +213,18 @@ def test_kept_aside_pages_are_not_posts(tmp_path: Path) -> None:
     result = honyaku(["batch", "--backend", "pseudo", "--json"], root)
     sources = [f["source"] for f in json.loads(result.stdout)["files"]]
     assert sources and not any(".honyaku" in s for s in sources)
+
+
+def test_check_without_a_model(tmp_path: Path) -> None:
+    """In CI there is no model: --check compares everything but the model's identity."""
+    root = make_site(tmp_path / "site")
+    assert honyaku(["batch", "content/ja", "--backend", "pseudo"], root).returncode == 0
+    env_model = ["--model", str(tmp_path / "no-such-model")]
+    check = honyaku(["batch", "content/ja", "--check", *env_model], root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "every English copy is up to date" in check.stdout
+    (root / "content/ja/post/up.md").write_text(POSTS["up"].replace("変わらない", "変わった"))
+    check = honyaku(["batch", "content/ja", "--check", *env_model], root)
+    assert check.returncode == 1 and "1 English copies missing or out of date" in check.stdout
+    summary = honyaku(["batch", "content/ja", "--check", "--summary", "rank", *env_model], root)
+    assert summary.returncode == 1 and "4 English copies missing or out of date" in summary.stdout

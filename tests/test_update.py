@@ -130,7 +130,8 @@ def test_deleted_and_added_blocks(tmp_path: Path) -> None:
     assert now == [want[0], want[1], "A note of mine.", want[2], want[3], want[5], want[6]]
     # The deleted block comes back when its Japanese changes.
     (root / JA).write_text(ja.replace("これは二番目の段落です。", "二番目を直した。"))
-    run(root)
+    report, _ = run(root)
+    assert report.files[0].conflicts == 0  # a block the person added is no conflict
     now = blocks((root / EN).read_text())
     assert now[5] == to_english("二番目を直した。") and "A note of mine." in now
 

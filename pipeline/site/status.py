@@ -39,6 +39,11 @@ LABELS: dict[str, str] = {
     "partial": "English copy up to date, partly translated",
 }
 
+# The translator identity of a `--check` run that has no model: every part of the settings but
+# the model's identity is compared.
+UNKNOWN_MODEL = "?"
+_OPTIONS = "|summary="  # where the options begin in a settings key (`Settings.lock_key`)
+
 # Statuses `--check` fails on: the English copy is missing or behind its Japanese.
 OUT_OF_DATE = frozenset({"new", "stale", "edited-stale"})
 
@@ -84,11 +89,18 @@ def copy_status(
 def _stale_because(entry: LockEntry, source: Path, lock: Lock, settings_key: str) -> str:
     if entry.source_sha256 != sha256_file(source):
         return "its Japanese changed"
-    if entry.settings != settings_key:
+    if not _same_settings(entry.settings, settings_key):
         return "the settings changed"
     if entry.source != relative_key(source, lock.root):
         return "its Japanese post moved"
     return ""
+
+
+def _same_settings(recorded: str, key: str) -> bool:
+    if not key.startswith(UNKNOWN_MODEL + _OPTIONS):
+        return recorded == key
+    at = recorded.find(_OPTIONS)
+    return at >= 0 and recorded[at:] == key[len(UNKNOWN_MODEL) :]
 
 
 def status_of(source: Path, target: Path, lock: Lock, settings_key: str) -> Status:

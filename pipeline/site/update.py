@@ -66,7 +66,8 @@ class Plan:
     @property
     def theirs(self) -> frozenset[int]:
         """Base indexes whose English in the copy is a person's: edited now or kept before."""
-        return self.edited | {i for i in self.en_of if self.base[i].person}
+        kept = {i for i in self.en_of if self.base[i].person and self.base[i].source}
+        return self.edited | kept
 
     @property
     def retranslate(self) -> list[int]:
