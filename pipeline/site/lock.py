@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 
 import tomlkit
@@ -125,7 +125,13 @@ _LISTS = ("blocks", "kept")  # LockEntry fields stored as arrays, left out when 
 
 
 def _entry(item: Mapping) -> LockEntry:
-    values: dict = {k: str(item[k]) for k in LockEntry.__dataclass_fields__ if k not in _LISTS}
+    """One `[[file]]` table; fields added later (with defaults) may be absent from old locks."""
+    fields = LockEntry.__dataclass_fields__.values()
+    values: dict = {
+        f.name: str(item[f.name])
+        for f in fields
+        if f.name not in _LISTS and (f.name in item or f.default is MISSING)
+    }
     values["blocks"] = tuple(BlockBase.parse(b) for b in item.get("blocks", ()))
     values["kept"] = tuple(str(k) for k in item.get("kept", ()))
     return LockEntry(**values)
