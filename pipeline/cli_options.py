@@ -86,6 +86,12 @@ SHARED = (
         help="ctranslate2 only: int8 (CPU default), float16 (CUDA default), bfloat16, int8_float16.",
     ),  # fmt: skip
     _option("force", bool, False, help="Overwrite English copies a person edited or wrote."),
+    _option(
+        "no_wait",
+        bool,
+        False,
+        help="When another honyaku run is writing the site, exit 3 at once instead of waiting.",
+    ),
 )
 
 BATCH_ONLY = (
@@ -96,6 +102,12 @@ BATCH_ONLY = (
     _option("target_lang", str, "en", help="Target language code."),
     _option(
         "source_lang", str | None, None, help="Source language (default: the site's default)."
+    ),  # fmt: skip
+    _option(
+        "rebuild_lock",
+        bool,
+        False,
+        help="Rebuild an empty or unreadable honyaku.lock: English pages whose bytes match a translation now are recorded again; the rest are listed.",
     ),  # fmt: skip
 )
 

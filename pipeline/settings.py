@@ -63,6 +63,8 @@ class Settings:
     layout: str | None = None
     target_lang: str = "en"
     source_lang: str | None = None
+    no_wait: bool = False
+    rebuild_lock: bool = False
 
     @classmethod
     def from_options(cls, values: Mapping[str, Any], site_root: Path | None = None) -> Settings:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -36,17 +37,12 @@ from pipeline.site.links import (
     rewrite_links,
     url_prefix_for,
 )
-from pipeline.site.lock import (
-    Lock,
-    Status,
-    load_lock,
-    record,
-    relative_key,
-    save_lock,
-    status_of,
-)
+from pipeline.site.lock import Lock, Status, load_lock, record, relative_key, status_of
+from pipeline.site.lock_check import checked_lock
+from pipeline.site.lock_journal import SavePoints, append_record
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
 from pipeline.site.posts import OPT_OUT_KEY, discover, is_japanese, opted_out, orphans
+from pipeline.site.preflight import check_content_dirs, check_writable
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import BatchReport, FileResult, one_line
 from pipeline.site.resources import (
@@ -55,6 +51,7 @@ from pipeline.site.resources import (
     record_resources,
     stale_resources,
 )
+from pipeline.site.site_lock import holding_site
 from pipeline.site.source_summary import write_source_summary
 
 if TYPE_CHECKING:
@@ -103,15 +100,40 @@ def run_batch(
 
     `identity` names the translator (model, backend, decoding) for the lock's settings key.
     With `settings.json_out` the JSON report goes to `out`; otherwise, unless quiet, a summary.
+    Holds the site's process lock throughout (unless a dry run); raises SiteBusy with --no-wait.
     """
     out, err = out or sys.stdout, err or sys.stderr
     report = BatchReport(strict=settings.strict, dry_run=settings.dry_run)
     try:
-        site, lock = _open(paths, settings)
+        site = _open(paths, settings)
+        writer = (
+            nullcontext()
+            if settings.dry_run
+            else holding_site(site.root, wait=not settings.no_wait, err=err)
+        )
+        with writer:
+            _run_site(site, paths, settings, (translate_post, identity, progress, err), report)
     except SiteError as exc:
         report.error = str(exc)
-        _emit(report, settings, out, err)
-        return report
+    _emit(report, settings, out, err)
+    return report
+
+
+def _run_site(
+    site: Site,
+    paths: Sequence[Path],
+    settings: Settings,
+    how: tuple[TranslatePost, str, Progress | None, IO[str]],
+    report: BatchReport,
+) -> None:
+    translate_post, identity, progress, err = how
+    lock = checked_lock(
+        load_lock(site.root, rebuild=settings.rebuild_lock),
+        site,
+        lambda line: print(line, file=err, flush=True),
+    )
+    if not settings.dry_run:
+        check_writable(site)
     report.root = str(site.root)
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
@@ -120,22 +142,23 @@ def run_batch(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
     )
     progress.start(len(files))
+    saves = SavePoints(lock, dry_run=settings.dry_run, rebuild=settings.rebuild_lock)
     try:
         for source in files:
             result, lock = _one_file(source, run, lock)
             report.files.append(result)
             progress.advance(result.source, result.status, result.sentences)
+            saves.reached(lock)
     except BatchAbort as exc:
         report.error = one_line(exc)
     finally:
         progress.finish()
+        saves.final(lock)  # on an interrupt too: what was written is recorded
     report.orphaned = orphans(lock, site, [Path(p) for p in paths])
-    _emit(report, settings, out, err)
-    return report
 
 
-def _open(paths: Sequence[Path], settings: Settings) -> tuple[Site, Lock]:
-    """The one Hugo site all `paths` are in, and its lock."""
+def _open(paths: Sequence[Path], settings: Settings) -> Site:
+    """The one Hugo site all `paths` are in, its content folders checked."""
     if not paths:
         raise SiteError("no path given")
     for path in paths:
@@ -150,7 +173,8 @@ def _open(paths: Sequence[Path], settings: Settings) -> tuple[Site, Lock]:
     for path in paths[1:]:
         if find_site_root(Path(path)) != site.root:
             raise SiteError(f"{path}: not in the same Hugo site as {paths[0]}")
-    return site, load_lock(site.root)
+    check_content_dirs(site)
+    return site
 
 
 def _emit(report: BatchReport, settings: Settings, out: IO[str], err: IO[str]) -> None:
@@ -203,7 +227,8 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
     status = status_of(source, target, lock, run.key)
     if status == "up-to-date":
         return _refresh_resources(target, site, lock, run.settings.dry_run, result)
-    if status in ("edited", "foreign") and not run.settings.force:
+    rebuilding = status == "foreign" and run.settings.rebuild_lock
+    if status in ("edited", "foreign") and not run.settings.force and not rebuilding:
         return result("skipped", f"{_kept_because(status)}; kept, use --force to overwrite"), lock
     if run.settings.dry_run:
         return result("planned", status), lock
@@ -241,21 +266,28 @@ def _translate(
         return result("failed", one_line(exc)), lock
     en_text = _site_rewrites(post, en_text, run)
     written = en_text.encode("utf-8")
-    # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
-    # run takes for a person's (and keeps), so the interrupt waits until both are saved.
+    if status == "foreign" and run.settings.rebuild_lock:
+        adopted = _adopt(post, written, run, lock)
+        if adopted is None and not run.settings.force:
+            return result(
+                "skipped", "not adopted (--rebuild-lock): differs from a translation now"
+            ), lock
+        if adopted is not None:
+            return result("up-to-date", "adopted into the lock (--rebuild-lock)"), adopted
+    # The copy and its lock entry land together: the entry goes to the journal before the copy
+    # replaces the old page, so whatever stops the run the next one recognises the page, and an
+    # interrupt (Ctrl-C, SIGTERM, SIGHUP) waits until both are done.
     with interrupts_deferred():
         try:
             resources = copy_bundle_resources(
                 post.source, post.target, en_text, run.site, lock=lock
             )
+            new_lock = _recorded(post, written, en_text, run, lock)
+            _journal(new_lock, post.target)
             atomic_write(post.target, written)
         except (OSError, SiteError) as exc:
             return result("failed", one_line(exc)), lock
-        lock = record(
-            lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
-        )
-        lock = record_resources(lock, post.source, post.target, en_text, run.site)
-        save_lock(lock)
+        lock = new_lock
     filled, note = "", ""
     if run.settings.fill_source_summary and report.source_summary:
         filled, note, lock = write_source_summary(
@@ -272,6 +304,31 @@ def _translate(
         source_summary=filled,
         note=note,
     ), lock
+
+
+def _recorded(post: _Post, written: bytes, en_text: str, run: _Run, lock: Lock) -> Lock:
+    """The lock with the page (and the bundle files recorded for it) as it is about to be written."""
+    lock = record(
+        lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
+    )
+    return record_resources(lock, post.source, post.target, en_text, run.site)
+
+
+def _journal(lock: Lock, target: Path) -> None:
+    entry = lock.get(target)
+    key = relative_key(target, lock.root)
+    append_record(lock.root, entry, [r for r in lock.resources.values() if r.page == key])
+
+
+def _adopt(post: _Post, written: bytes, run: _Run, lock: Lock) -> Lock | None:
+    """--rebuild-lock: the lock with an unrecorded page recorded when its bytes are what honyaku
+    writes now (its own page, from a run whose record was lost); None otherwise."""
+    try:
+        if post.target.read_bytes() != written:
+            return None
+    except OSError:
+        return None
+    return _recorded(post, written, written.decode("utf-8"), run, lock)
 
 
 def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
@@ -296,14 +353,16 @@ def _refresh_resources(
         return result(
             "up-to-date", resources=tuple(relative_key(p.dest, site.root) for p in plan)
         ), lock
-    try:
-        copied = copy_resources(plan, site)
-    except (OSError, SiteError) as exc:
-        return result("failed", f"copying a bundle resource: {one_line(exc)}"), lock
     resources = dict(lock.resources)
     for item in plan:
         key = relative_key(item.dest, site.root)
         resources[key] = replace(resources[key], source_sha256=sha256_file(item.source))
+    updated = [resources[relative_key(item.dest, site.root)] for item in plan]
+    try:
+        with interrupts_deferred():  # journaled first: a copy made is a copy recorded
+            append_record(site.root, None, updated)
+            copied = copy_resources(plan, site)
+    except (OSError, SiteError) as exc:
+        return result("failed", f"copying a bundle resource: {one_line(exc)}"), lock
     lock = replace(lock, resources=resources)
-    save_lock(lock)
     return result("up-to-date", resources=tuple(relative_key(p, site.root) for p in copied)), lock
