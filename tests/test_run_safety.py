@@ -54,7 +54,11 @@ def finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
 
 def english(site: Path) -> dict[str, bytes]:
     """The English pages and the lock: what a run must leave the same however it was stopped."""
-    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("content/en/**/*") if p.is_file()}
+    files = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("content/en/**/*")
+        if p.is_file()
+    }
     files["honyaku.lock"] = (site / "honyaku.lock").read_bytes()
     return files
 
@@ -69,9 +73,7 @@ def test_two_batches_at_once_record_every_post_once(tmp_path: Path) -> None:
     assert "another honyaku run holds the site lock, waiting" in out1 + out2
     lock = load_lock(site)
     assert len(lock.entries) == 60
-    assert sorted(lock.entries) == sorted(
-        f"content/en/post/p{i:03d}.md" for i in range(60)
-    )
+    assert sorted(lock.entries) == sorted(f"content/en/post/p{i:03d}.md" for i in range(60))
     before = english(site)
     proc = start(site, tmp_path / "c3", "--json")
     out3, _err = proc.communicate(timeout=120)
@@ -84,10 +86,21 @@ def test_no_wait_exits_3_with_one_line(tmp_path: Path) -> None:
     from filelock import FileLock
 
     site = make_site(tmp_path / "site", 3)
+    post = site / "content/ja/post/p000.md"
+    env = {**os.environ, "HONYAKU_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT)}
     with FileLock(str(site / ".honyaku-run.lock")):
         code, out = finish(start(site, tmp_path / "c", "--no-wait"))
+        single = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "translate", "--backend", "pseudo"]
+            + ["--no-wait", str(post)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
     assert code == 3
     assert out.strip().count("\n") == 0 and "another honyaku run holds the site lock" in out
+    assert single.returncode == 3 and "another honyaku run" in single.stderr
     assert not (site / "content/en").exists() and not (site / "honyaku.lock").exists()
 
 
@@ -108,7 +121,12 @@ def test_killed_runs_then_a_rerun_equal_a_clean_run(tmp_path: Path) -> None:
 
     site = make_site(tmp_path / "site", posts)
     cache = tmp_path / "cache"
-    stops = [(25, signal.SIGKILL), (70, signal.SIGTERM), (120, signal.SIGKILL), (160, signal.SIGTERM)]
+    stops = [
+        (25, signal.SIGKILL),
+        (70, signal.SIGTERM),
+        (120, signal.SIGKILL),
+        (160, signal.SIGTERM),
+    ]
     stopped_midway = 0
     for pages, signum in stops:
         proc = start(site, cache)
