@@ -135,8 +135,11 @@ _TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(file|resource)[ \t]*\]\]", re.M)
 def _table_lines(text: str, data: Mapping) -> dict[tuple[str, str], int]:
     """(kind, target) -> the line of its `[[kind]]` table, for reporting a bad entry by line."""
     starts: dict[str, list[int]] = {"file": [], "resource": []}
+    line, counted = 1, 0
     for match in _TABLE_HEADER.finditer(text):
-        starts[match.group(1)].append(text.count("\n", 0, match.start()) + 1)
+        line += text.count("\n", counted, match.start())  # counted once: linear in the lock
+        counted = match.start()
+        starts[match.group(1)].append(line)
     lines = {}
     for kind, found in starts.items():
         for item, line in zip(data.get(kind, []), found, strict=False):
