@@ -290,12 +290,26 @@ def test_unreadable_config_is_one_line(data: bytes, why: str, tmp_path: Path) ->
     assert not (site / "content/en").exists()
 
 
-def test_symlinked_content_folder_is_one_line(tmp_path: Path) -> None:
+def test_symlinked_english_folder_is_one_line(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     (site / "content/en").symlink_to(site / "content/ja")  # English pages would land on sources
     before = sources(site)
     one_line(batch(site), 2, "symbolic link", "content/en")
     assert sources(site) == before
+
+
+def test_linked_japanese_folder_is_read_like_hugo_reads_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    shared = tmp_path / "shared-posts"
+    (site / "content/ja").rename(shared)
+    (site / "content/ja").symlink_to(shared)  # Hugo follows a linked content folder
+    first = honyaku(["batch", "--backend", "pseudo", "--quiet"], site)  # from the site root
+    assert first.returncode == 0, first.stderr
+    assert (site / "content/en/post/a.md").is_file()
+    assert (site / "content/en/post/b/fig.png").is_file()
+    again = honyaku(["batch", "--backend", "pseudo", "--json"], site)
+    assert again.returncode == 0 and "entry ignored" not in again.stderr, again.stderr
+    assert '"translated": 0' in again.stdout
 
 
 def test_a_bug_asks_to_be_reported(tmp_path: Path) -> None:

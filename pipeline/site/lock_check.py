@@ -4,7 +4,8 @@ The lock is a text file in git: a hand edit or a bad merge can put anything in i
 entry must name a target inside a content folder that is not a Japanese post, and a source that
 is one; a `[[resource]]` entry must copy from inside a content folder of the site to a
 non-Markdown file outside every Japanese content folder, for a page the lock knows. Paths are
-relative, without `..`, and stay inside the site once symlinks are resolved. A bad entry is
+relative, without `..`, and stay inside the site once symlinks are resolved (sources may
+also lie where a linked Japanese content folder points). A bad entry is
 reported by its line and left out; the run goes on (and the next save drops it).
 """
 
@@ -49,15 +50,19 @@ def _line(lock: Lock, kind: str, key: str, problem: str) -> str:
     return f"{lock.root / at}: [[{kind}]] entry ignored: {problem}"
 
 
-def _inside(rel: str, site: Site) -> Path | None:
+def _inside(rel: str, site: Site, *, linked_sources: bool = False) -> Path | None:
     """The path a lock-relative path names, when it is relative, has no `..`, and stays inside
-    the site with symlinks resolved; else None."""
+    the site with symlinks resolved (or, with `linked_sources`, inside the folder a linked
+    Japanese content folder points to: Hugo reads those); else None."""
     pure = PurePosixPath(rel)
     if not rel or pure.is_absolute() or ".." in pure.parts or "\\" in rel:
         return None
     path = site.root / pure
     real = Path(os.path.realpath(path))
-    return path if _under(real, site.root.resolve()) else None
+    roots = [site.root.resolve()]
+    if linked_sources:
+        roots += [Path(os.path.realpath(d)) for d in site.source_dirs]
+    return path if any(_under(real, r) for r in roots) else None
 
 
 def _in_content(path: Path, site: Site) -> bool:
@@ -72,7 +77,7 @@ def _file_problem(key: str, entry: LockEntry, site: Site) -> str:
         return f"target {key!r} is not in a content folder"
     if is_translation_source(target, site):
         return f"target {key!r} is a '{site.source_lang}' post, not a translation"
-    source = _inside(entry.source, site)
+    source = _inside(entry.source, site, linked_sources=True)
     if source is None:
         return f"source {entry.source!r} is not a path inside the site"
     if not is_translation_source(source, site):
@@ -88,7 +93,7 @@ def _resource_problem(key: str, res: ResourceEntry, site: Site, pages: dict[str,
         return f"target {key!r} is a Markdown file, not a bundle resource"
     if not _in_content(target, site) or any(_under(target, d) for d in site.source_dirs):
         return f"target {key!r} is not in an English content folder"
-    source = _inside(res.source, site)
+    source = _inside(res.source, site, linked_sources=True)
     if source is None or not _in_content(source, site):
         return f"source {res.source!r} is not a file of a content folder of the site"
     if res.page not in pages:

@@ -2,8 +2,9 @@
 
 - Every content folder of the source and target languages lies inside the site (an absolute
   `contentDir` inside the site is fine; one outside it, or `../elsewhere`, is refused: honyaku
-  only writes inside the site) and is not a symbolic link (a linked folder can make English
-  pages land on the Japanese ones, or outside the site).
+  only writes inside the site). The folder English pages are written into is not a symbolic
+  link (through one they could land on the Japanese pages, or outside the site); a linked
+  Japanese folder is fine (Hugo supports linking the content folders; it is only read).
 - The lock and the English content folder can be written: probed by creating and removing a
   temporary file, which is what the atomic writes will do (and which, unlike permission bits,
   also tells a read-only file system or a root-owned folder).
@@ -30,12 +31,12 @@ def check_content_dirs(site: Site) -> None:
                     f"{site.root / site.config_name}: the '{code}' content folder {folder} is "
                     f"outside the site {root}; honyaku only reads and writes inside the site"
                 )
-            linked = _linked_part(path, root)
+            linked = _linked_part(path, root) if code == site.target_lang else None
             if linked is not None:
                 raise SiteError(
                     f"{linked}: the '{code}' content folder is a symbolic link (to "
-                    f"{os.path.realpath(linked)}); honyaku does not follow linked content "
-                    "folders: use a real folder or a Hugo module mount"
+                    f"{os.path.realpath(linked)}); honyaku does not write English pages "
+                    "through a link: make it a real folder"
                 )
 
 
