@@ -55,9 +55,12 @@ def _engine(settings: Settings) -> Engine:
     )
     memory = None
     if not settings.no_cache:
-        from pipeline.memory import TranslationMemory
+        from pipeline.memory import MemoryUnreadable, TranslationMemory
 
-        memory = TranslationMemory()
+        try:
+            memory = TranslationMemory()
+        except MemoryUnreadable as exc:
+            raise Fail(str(exc)) from None
     engine = Engine(translator, memory=memory, identity=translator.identity)
     engine.glossary = _glossary(settings.glossary)
     if settings.summary == SummaryMethod.model:
@@ -109,17 +112,24 @@ def _site_root(path: Path) -> Path | None:
 
 
 def _run(func: Any) -> None:
+    from pipeline.memory import MemoryUnreadable
+    from pipeline.site.files import signals_as_interrupts
+    from pipeline.site.site_lock import SiteBusy
+
     try:
         try:
-            func()
+            with signals_as_interrupts():  # SIGTERM, SIGHUP: stopped like Ctrl-C
+                func()
         except BackendUnavailable as exc:  # no model, device or conversion: as bad input
             raise Fail(str(exc)) from exc
+        except (SiteBusy, MemoryUnreadable) as exc:
+            raise Fail(str(exc), getattr(exc, "code", 2)) from None
     except Fail as exc:
         _say(f"honyaku: {exc}")
         raise typer.Exit(exc.code) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _say("honyaku: interrupted")
-        raise typer.Exit(130) from None
+        raise typer.Exit(getattr(exc, "exit_code", 130)) from None
 
 
 @app.command()
@@ -177,10 +187,17 @@ def _translate_into_site(post: Path, settings: Settings) -> None:
 
 def _write_single(post: Path, target: Path, english: str) -> None:
     from pipeline.site import atomic_write
+    from pipeline.site.output_check import OutputRefused, check_output
 
     if target.resolve() == post.resolve():
         raise Fail(f"{post}: refusing to overwrite the source post")
-    atomic_write(target, english)
+    try:
+        check_output(target)
+        atomic_write(target, english)
+    except OutputRefused as exc:
+        raise Fail(str(exc)) from None
+    except OSError as exc:
+        raise Fail(f"{target}: cannot write ({exc.strerror or exc})") from None
 
 
 def _report(post: Path, report: PostReport) -> None:
@@ -263,9 +280,11 @@ def _batch(
 
     class Translator(SiteTranslator):
         def __call__(self, *args: Any) -> tuple[str, PostReport]:
+            from pipeline.memory import MemoryUnreadable
+
             try:
                 return super().__call__(*args)
-            except BackendUnavailable as exc:  # no model: no other file can succeed either
+            except (BackendUnavailable, MemoryUnreadable) as exc:  # no other file can succeed
                 raise BatchAbort(str(exc)) from exc
 
     one = Translator(engine, settings.options(), reports)
@@ -301,6 +320,10 @@ from pipeline import review_cli  # noqa: E402  (its commands share this module's
 
 review_cli.register(app, models_app)
 
+from pipeline import cache_cli  # noqa: E402
+
+cache_cli.register(app)
+
 
 @app.command("forget-corrections")
 def forget_corrections() -> None:
@@ -320,7 +343,10 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")
-    app()
+    from pipeline.crash import reporting_bugs
+
+    with reporting_bugs():
+        app()
 
 
 if __name__ == "__main__":

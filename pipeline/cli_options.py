@@ -104,6 +104,12 @@ SHARED = (
         "--learn/--no-learn",
         help="Record a person's corrections in the translation memory as human entries.",
     ),  # fmt: skip
+    _option(
+        "no_wait",
+        bool,
+        False,
+        help="When another honyaku run is writing the site, exit 3 at once instead of waiting.",
+    ),
 )
 
 BATCH_ONLY = (
@@ -120,6 +126,12 @@ BATCH_ONLY = (
     _option("target_lang", str, "en", help="Target language code."),
     _option(
         "source_lang", str | None, None, help="Source language (default: the site's default)."
+    ),  # fmt: skip
+    _option(
+        "rebuild_lock",
+        bool,
+        False,
+        help="Rebuild an empty or unreadable honyaku.lock: English pages whose bytes match a translation now are recorded again; the rest are listed.",
     ),  # fmt: skip
 )
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.modelstore import cache_dir
@@ -53,24 +54,49 @@ def default_memory_path() -> Path:
     return cache_dir() / MEMORY_NAME
 
 
+class MemoryUnreadable(Exception):
+    """The memory file is not a usable SQLite database (corrupt, or not one at all); the
+    message is one line naming the file and what to do."""
+
+    def __init__(self, path: Path, exc: BaseException) -> None:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        super().__init__(
+            f"{path}: the translation memory is unreadable ({detail}); run `honyaku cache "
+            "clear` to delete it, or pass --no-cache"
+        )
+
+
+@contextmanager
+def _guarded(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:  # corrupt file, not a database, disk I/O
+        raise MemoryUnreadable(path, exc) from None
+
+
 class TranslationMemory:
     """A SQLite translation memory. One connection per object; use one object per thread."""
 
     def __init__(self, path: Path | None = None, *, timeout: float = 30.0) -> None:
         self.path = Path(path) if path is not None else default_memory_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MemoryUnreadable(self.path, exc) from None
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE below), so a write
         # never upgrades a read lock halfway and deadlocks against another writer.
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.execute(_DETAILS_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(translations)")}
-        if "origin" not in columns:
-            self._db.execute(
-                "ALTER TABLE translations ADD COLUMN origin TEXT NOT NULL DEFAULT 'model'"
-            )
+        # timeout: the busy timeout, so a reader or writer waits for another process's write.
+        with _guarded(self.path):
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._db.execute(_DETAILS_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(translations)")}
+            if "origin" not in columns:
+                self._db.execute(
+                    "ALTER TABLE translations ADD COLUMN origin TEXT NOT NULL DEFAULT 'model'"
+                )
 
     def get_many(self, identity: str, sentences: Iterable[str]) -> dict[str, str]:
         """The stored translations of those sentences that have one."""
@@ -92,11 +118,12 @@ class TranslationMemory:
             chunk = wanted[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
             only = " AND origin = 'human'" if human else ""
-            rows = self._db.execute(
-                f"SELECT {what} WHERE identity = ? AND source IN ({marks}){only}",
-                [identity, *chunk],
-            )
-            found.extend(rows.fetchall())
+            with _guarded(self.path):
+                rows = self._db.execute(
+                    f"SELECT {what} WHERE identity = ? AND source IN ({marks}){only}",
+                    [identity, *chunk],
+                )
+                found.extend(rows.fetchall())
         return found
 
     def put_many(
@@ -120,6 +147,12 @@ class TranslationMemory:
             rows = [r for r in rows if r[1] not in held]
         details = details or {}
         extra = [(identity, r[1], *details[r[1]]) for r in rows if r[1] in details]
+        with _guarded(self.path):
+            self._write(rows, extra, details)
+        return len(rows)
+
+    def _write(self, rows: list[tuple], extra: list[tuple], details: Mapping[str, Detail]) -> None:
+        identity = rows[0][0]
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
@@ -139,7 +172,11 @@ class TranslationMemory:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        return len(rows)
+
+    def verify(self) -> str:
+        """SQLite's integrity check: "ok", or the first problem found."""
+        with _guarded(self.path):
+            return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def _human(self, identity: str, sentences: list[str]) -> set[str]:
         rows = self._select("source FROM translations", identity, sentences, human=True)
@@ -147,9 +184,10 @@ class TranslationMemory:
 
     def forget_human(self) -> int:
         """Remove every human entry (a person's corrections); returns how many."""
-        self._db.execute("BEGIN IMMEDIATE")
-        cursor = self._db.execute("DELETE FROM translations WHERE origin = 'human'")
-        self._db.execute("COMMIT")
+        with _guarded(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+            cursor = self._db.execute("DELETE FROM translations WHERE origin = 'human'")
+            self._db.execute("COMMIT")
         return cursor.rowcount
 
     def count(self, identity: str | None = None) -> int:

@@ -66,6 +66,8 @@ class Settings:
     check: bool = False  # write nothing; exit 1 when an English copy is missing or out of date
     replace_hand_written: bool = False  # replace English pages honyaku did not write (kept aside)
     learn: bool = True  # a person's corrections become human entries of the translation memory
+    no_wait: bool = False
+    rebuild_lock: bool = False
 
     @classmethod
     def from_options(cls, values: Mapping[str, Any], site_root: Path | None = None) -> Settings:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -39,9 +40,12 @@ from pipeline.site.links import (
     rewrite_links,
     url_prefix_for,
 )
-from pipeline.site.lock import Lock, load_lock, record, relative_key, save_lock
+from pipeline.site.lock import Lock, load_lock, record, relative_key
+from pipeline.site.lock_check import checked_lock
+from pipeline.site.lock_journal import SavePoints, append_record
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
 from pipeline.site.posts import discover, is_japanese, opted_out, orphans
+from pipeline.site.preflight import check_content_dirs, check_writable
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import BatchReport, FileResult, one_line
 from pipeline.site.resources import (
@@ -50,6 +54,7 @@ from pipeline.site.resources import (
     record_resources,
     stale_resources,
 )
+from pipeline.site.site_lock import holding_site
 from pipeline.site.source_summary import write_source_summary
 from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
 from pipeline.site.update import CannotMatch, Merged, merge, plan_update, write_conflicts
@@ -104,17 +109,42 @@ def run_batch(
 
     `identity` names the translator (model, backend, decoding) for the lock's settings key.
     With `settings.json_out` the JSON report goes to `out`; otherwise, unless quiet, a summary.
+    Holds the site's process lock throughout (unless a dry run); raises SiteBusy with --no-wait.
     """
     out, err = out or sys.stdout, err or sys.stderr
     if settings.check:  # a check writes nothing
         settings = replace(settings, dry_run=True)
     report = BatchReport(strict=settings.strict, dry_run=settings.dry_run, check=settings.check)
     try:
-        site, lock = _open(paths, settings)
+        site = _open(paths, settings)
+        writer = (
+            nullcontext()
+            if settings.dry_run
+            else holding_site(site.root, wait=not settings.no_wait, err=err)
+        )
+        with writer:
+            _run_site(site, paths, settings, (translate_post, identity, progress, err), report)
     except SiteError as exc:
         report.error = str(exc)
-        _emit(report, settings, out, err)
-        return report
+    _emit(report, settings, out, err)
+    return report
+
+
+def _run_site(
+    site: Site,
+    paths: Sequence[Path],
+    settings: Settings,
+    how: tuple[TranslatePost, str, Progress | None, IO[str]],
+    report: BatchReport,
+) -> None:
+    translate_post, identity, progress, err = how
+    lock = checked_lock(
+        load_lock(site.root, rebuild=settings.rebuild_lock),
+        site,
+        lambda line: print(line, file=err, flush=True),
+    )
+    if not settings.dry_run:
+        check_writable(site)
     report.root = str(site.root)
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
@@ -126,22 +156,23 @@ def run_batch(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
     )
     progress.start(len(files))
+    saves = SavePoints(lock, dry_run=settings.dry_run, rebuild=settings.rebuild_lock)
     try:
         for source in files:
             result, lock = _one_file(source, run, lock)
             report.files.append(result)
             progress.advance(result.source, result.status, result.sentences)
+            saves.reached(lock)
     except BatchAbort as exc:
         report.error = one_line(exc)
     finally:
         progress.finish()
+        saves.final(lock)  # on an interrupt too: what was written is recorded
     report.orphaned = orphans(lock, site, [Path(p) for p in paths])
-    _emit(report, settings, out, err)
-    return report
 
 
-def _open(paths: Sequence[Path], settings: Settings) -> tuple[Site, Lock]:
-    """The one Hugo site all `paths` are in, and its lock."""
+def _open(paths: Sequence[Path], settings: Settings) -> Site:
+    """The one Hugo site all `paths` are in, its content folders checked."""
     if not paths:
         raise SiteError("no path given")
     for path in paths:
@@ -156,7 +187,8 @@ def _open(paths: Sequence[Path], settings: Settings) -> tuple[Site, Lock]:
     for path in paths[1:]:
         if find_site_root(Path(path)) != site.root:
             raise SiteError(f"{path}: not in the same Hugo site as {paths[0]}")
-    return site, load_lock(site.root)
+    check_content_dirs(site)
+    return site
 
 
 def _emit(report: BatchReport, settings: Settings, out: IO[str], err: IO[str]) -> None:
@@ -219,7 +251,8 @@ def _act(
     if status in ("up-to-date", "partial"):
         return _refresh_resources(post.target, run.site, lock, settings.dry_run, result, copy)
     shown = relative_key(post.target, run.site.root)
-    if status == "hand-written" and not settings.replace_hand_written:
+    rebuilding = status == "hand-written" and settings.rebuild_lock  # maybe honyaku's own page
+    if status == "hand-written" and not (settings.replace_hand_written or rebuilding):
         return result("skipped", keep_reason(copy, shown)), lock
     # A copy nobody edited is written whole again when the settings changed (every block may
     # read differently); otherwise only the blocks whose Japanese changed are translated.
@@ -230,6 +263,8 @@ def _act(
     if status in ("edited", "edited-stale") and not settings.force:
         return result("skipped", keep_reason(copy, shown)), lock
     if settings.dry_run:
+        if rebuilding and not settings.replace_hand_written:
+            return result("planned", f"{status}; adopted if it matches a translation now"), lock
         replaces = status in ("edited", "edited-stale", "hand-written")
         return result("planned", f"{status}; would replace it" if replaces else status), lock
     return _translate(post, status, run, lock, result)
@@ -261,6 +296,13 @@ def _translate(
     en_text = _site_rewrites(post, en_text, run)
     taxonomies = run.settings.translate_taxonomies
     base = full_base(post.text, en_text, taxonomies=taxonomies)
+    if status == "hand-written" and run.settings.rebuild_lock:
+        adopted = _adopt(post, en_text.encode("utf-8"), run, lock, (base, report))
+        if adopted is not None:
+            return result("up-to-date", "adopted into the lock (--rebuild-lock)"), adopted
+        if not run.settings.replace_hand_written:
+            reason = "not adopted (--rebuild-lock): differs from a translation now"
+            return result("skipped", reason), lock
     replaced = ""
     if status in ("edited", "edited-stale", "hand-written"):
         try:  # a person's page is kept where it can be restored, before it is replaced
@@ -335,26 +377,22 @@ def _commit(
     result: ResultOf,
 ) -> tuple[FileResult, Lock]:
     """Write the English copy and record it (with its per-block base and kept sentences)."""
-    base, report = done
+    report = done[1]
     written = en_text.encode("utf-8")
-    # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
-    # run takes for a person's (and keeps), so the interrupt waits until both are saved.
+    # The copy and its lock entry land together: the entry goes to the journal before the copy
+    # replaces the old page, so whatever stops the run the next one recognises the page, and an
+    # interrupt (Ctrl-C, SIGTERM, SIGHUP) waits until both are done.
     with interrupts_deferred():
         try:
             resources = copy_bundle_resources(
                 post.source, post.target, en_text, run.site, lock=lock
             )
+            new_lock = _recorded(post, written, en_text, run, lock, done)
+            _journal(new_lock, post.target)
             atomic_write(post.target, written)
         except (OSError, SiteError) as exc:
             return result("failed", one_line(exc)), lock
-        lock = record(
-            lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
-        )
-        key = relative_key(post.target, run.site.root)
-        entry = replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept))
-        lock = lock.with_entry(entry)
-        lock = record_resources(lock, post.source, post.target, en_text, run.site)
-        save_lock(lock)
+        lock = new_lock
     filled, note = "", ""
     if run.settings.fill_source_summary and report.source_summary:
         filled, note, lock = write_source_summary(
@@ -381,6 +419,39 @@ def _takes_unchanged(func: TranslatePost) -> bool:
     return len(positional) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
+def _recorded(
+    post: _Post, written: bytes, en_text: str, run: _Run, lock: Lock, done: tuple[tuple, PostReport]
+) -> Lock:
+    """The lock with the page (its per-block base and kept sentences, and the bundle files
+    recorded for it) as it is about to be written."""
+    base, report = done
+    lock = record(
+        lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
+    )
+    key = relative_key(post.target, run.site.root)
+    lock = lock.with_entry(replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept)))
+    return record_resources(lock, post.source, post.target, en_text, run.site)
+
+
+def _journal(lock: Lock, target: Path) -> None:
+    entry = lock.get(target)
+    key = relative_key(target, lock.root)
+    append_record(lock.root, entry, [r for r in lock.resources.values() if r.page == key])
+
+
+def _adopt(
+    post: _Post, written: bytes, run: _Run, lock: Lock, done: tuple[tuple, PostReport]
+) -> Lock | None:
+    """--rebuild-lock: the lock with an unrecorded page recorded when its bytes are what honyaku
+    writes now (its own page, from a run whose record was lost); None otherwise."""
+    try:
+        if post.target.read_bytes() != written:
+            return None
+    except OSError:
+        return None
+    return _recorded(post, written, written.decode("utf-8"), run, lock, done)
+
+
 def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
     """Anchors to the English headings' IDs, links to English pages, `url` to the English prefix."""
 
@@ -405,14 +476,16 @@ def _refresh_resources(
         return result(word), lock
     if dry_run:
         return result(word, resources=tuple(relative_key(p.dest, site.root) for p in plan)), lock
-    try:
-        copied = copy_resources(plan, site)
-    except (OSError, SiteError) as exc:
-        return result("failed", f"copying a bundle resource: {one_line(exc)}"), lock
     resources = dict(lock.resources)
     for item in plan:
         key = relative_key(item.dest, site.root)
         resources[key] = replace(resources[key], source_sha256=sha256_file(item.source))
+    updated = [resources[relative_key(item.dest, site.root)] for item in plan]
+    try:
+        with interrupts_deferred():  # journaled first: a copy made is a copy recorded
+            append_record(site.root, None, updated)
+            copied = copy_resources(plan, site)
+    except (OSError, SiteError) as exc:
+        return result("failed", f"copying a bundle resource: {one_line(exc)}"), lock
     lock = replace(lock, resources=resources)
-    save_lock(lock)
     return result(word, resources=tuple(relative_key(p, site.root) for p in copied)), lock

@@ -53,7 +53,18 @@ def find_site_root(start: Path) -> Path:
 
 
 def _parse_config_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SiteError(
+            f"{path}: cannot read the Hugo config: not UTF-8 (byte 0x{data[exc.start]:02x} at "
+            f"offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise SiteError(f"{path}: cannot read the Hugo config ({exc.strerror or exc})") from None
+    if "\x00" in text:
+        raise SiteError(f"{path}: cannot read the Hugo config: binary data, not text")
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(text)
@@ -196,9 +207,15 @@ def _content_mounts(config: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...
     return out
 
 
+def _dir_setting(value: object) -> str:
+    """A contentDir as written: an absolute one stays absolute (the site checks it lies inside)."""
+    text = str(value)
+    return "/" + text.strip("/") if text.startswith("/") else text.strip("/")
+
+
 def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
     """Every configured language with its content dirs, sorted by weight then code like Hugo."""
-    default_dir = str(config.get("contentdir") or "content").strip("/")
+    default_dir = _dir_setting(config.get("contentdir") or "content")
     table = config.get("languages") or {}
     mounts = _content_mounts(config)
     shared = [src for src, langs in mounts if not langs]
@@ -207,7 +224,7 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
         settings = settings if isinstance(settings, dict) else {}
         own = [src for src, ls in mounts if code in ls]
         if settings.get("contentdir"):
-            own.insert(0, str(settings["contentdir"]).strip("/"))
+            own.insert(0, _dir_setting(settings["contentdir"]))
         dirs = own + shared if own else (shared or [default_dir])
         weight = settings.get("weight", 0)
         langs.append(
@@ -297,7 +314,7 @@ def _with_pair(
     langs = languages_of(config)
     if not langs:
         # An unconfigured site is monolingual in its default language.
-        default_dir = str(config.get("contentdir") or "content").strip("/")
+        default_dir = _dir_setting(config.get("contentdir") or "content")
         langs = (Language(source, 1, (default_dir,)),)
     by_code = {lang.code: lang for lang in langs}
     if source not in by_code:

@@ -58,17 +58,59 @@ def sha256_file(path: Path) -> str:
     return sha256_bytes(path.read_bytes())
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (what `timeout`, systemd, Docker and CI cancellation send), handled like
+    Ctrl-C; `exit_code` is the shell's 128 + the signal number (143 for SIGTERM)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+# Each is turned into an exception where Python would otherwise just die (SIGTERM, SIGHUP) or
+# already raises one (SIGINT).
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _raise_for(signum: int) -> None:
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Interrupted(signum)
+
+
+@contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """For the block, SIGTERM and SIGHUP raise `Interrupted` the way SIGINT raises
+    KeyboardInterrupt, so a run stopped by either finishes what must land together, saves its
+    lock and exits 143/129."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = lambda signum, frame: _raise_for(signum)  # noqa: E731
+    previous = {s: signal.signal(s, handler) for s in _STOP_SIGNALS if s != signal.SIGINT}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) until the block is done, then raise it."""
+    """Hold a Ctrl-C (SIGINT), SIGTERM or SIGHUP until the block is done, then raise it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    previous = {
+        s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _STOP_SIGNALS
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
     if caught:
-        raise KeyboardInterrupt
+        _raise_for(caught[0])

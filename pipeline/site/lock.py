@@ -4,6 +4,7 @@ overwrite an English copy someone edited."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
@@ -74,6 +75,8 @@ class Lock:
     root: Path
     entries: Mapping[str, LockEntry] = field(default_factory=dict)
     resources: Mapping[str, ResourceEntry] = field(default_factory=dict)
+    # (kind, target) -> line of its [[kind]] table in the file read; only for reporting.
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     def get(self, target: Path) -> LockEntry | None:
         return self.entries.get(relative_key(target, self.root))
@@ -98,27 +101,76 @@ _HEADER = (
 )
 
 
-def load_lock(root: Path) -> Lock:
+def load_lock(root: Path, *, rebuild: bool = False) -> Lock:
+    """The site's lock with the journal of a run that was killed folded in (`lock_journal`).
+
+    An empty or unreadable lock is an error (it would make every English copy look
+    hand-written); with `rebuild` (`--rebuild-lock`) it counts as empty instead and is replaced
+    when the run saves. Entries are not checked against the site here: see `lock_check`."""
+    from pipeline.site.lock_journal import replay_journal
+
     path = root / LOCK_NAME
+    try:
+        lock = _read_lock(root, path)
+    except SiteError:
+        if not rebuild:
+            raise
+        lock = Lock(root)
+    return replay_journal(lock)
+
+
+def _read_lock(root: Path, path: Path) -> Lock:
     if not path.exists():
         return Lock(root)
     try:
-        data = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
-        entries = {}
-        for item in data.get("file", []):
-            entry = _entry(item)
-            entries[entry.target] = entry
-        resources = {}
-        # Locks written before resources were recorded have no [[resource]] tables.
-        for item in data.get("resource", []):
-            res = ResourceEntry(**{k: str(item[k]) for k in ResourceEntry.__dataclass_fields__})
-            resources[res.target] = res
-    except (TOMLKitError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            raise SiteError(
+                f"{path}: empty (truncated?); restore it from git, or pass --rebuild-lock to "
+                "rebuild it from the English pages"
+            )
+        data = tomlkit.parse(text).unwrap()
+        if int(data.get("format", LOCK_FORMAT)) > LOCK_FORMAT:
+            raise SiteError(f"{path}: written by a newer honyaku (format {data['format']})")
+        entries, resources = tables_of(data)
+    except (TOMLKitError, KeyError, TypeError, ValueError, UnicodeDecodeError, OSError) as exc:
         raise SiteError(
-            f"{path}: unreadable ({_first_line(exc)}); fix it or delete it "
-            "(honyaku then treats existing English copies as hand-written)"
+            f"{path}: unreadable ({_first_line(exc)}); restore it from git, or pass "
+            "--rebuild-lock to rebuild it from the English pages"
         ) from None
-    return Lock(root, entries, resources)
+    return Lock(root, entries, resources, lines=_table_lines(text, data))
+
+
+def tables_of(data: Mapping) -> tuple[dict[str, LockEntry], dict[str, ResourceEntry]]:
+    """The `[[file]]` and `[[resource]]` tables of a parsed lock (or journal record), by target."""
+    entries = {}
+    for item in data.get("file", []):
+        entry = _entry(item)
+        entries[entry.target] = entry
+    resources = {}
+    # Locks written before resources were recorded have no [[resource]] tables.
+    for item in data.get("resource", []):
+        res = ResourceEntry(**{k: str(item[k]) for k in ResourceEntry.__dataclass_fields__})
+        resources[res.target] = res
+    return entries, resources
+
+
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(file|resource)[ \t]*\]\]", re.M)
+
+
+def _table_lines(text: str, data: Mapping) -> dict[tuple[str, str], int]:
+    """(kind, target) -> the line of its `[[kind]]` table, for reporting a bad entry by line."""
+    starts: dict[str, list[int]] = {"file": [], "resource": []}
+    line, counted = 1, 0
+    for match in _TABLE_HEADER.finditer(text):
+        line += text.count("\n", counted, match.start())  # counted once: linear in the lock
+        counted = match.start()
+        starts[match.group(1)].append(line)
+    lines = {}
+    for kind, found in starts.items():
+        for item, line in zip(data.get(kind, []), found, strict=False):
+            lines[(kind, str(item.get("target", "")))] = line
+    return lines
 
 
 _LISTS = ("blocks", "kept")  # LockEntry fields stored as arrays, left out when empty
@@ -201,7 +253,11 @@ def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
 
 
 def save_lock(lock: Lock) -> None:
+    """Write the lock atomically; the journal it now contains is then dropped."""
+    from pipeline.site.lock_journal import clear_journal
+
     atomic_write(lock.root / LOCK_NAME, dump_lock(lock))
+    clear_journal(lock.root)
 
 
 def record(

@@ -22,11 +22,14 @@ def discover(paths: Sequence[Path], site: Site) -> list[Path]:
     for path in paths:
         path = Path(_abs(path))
         if path.is_dir():
-            # English copies are outputs, not inputs: a folder walk passes them by silently.
-            for suffix in MARKDOWN_SUFFIXES:
+            # A folder walk does not enter linked folders, but Hugo reads a content folder that
+            # is a link: walk those from their own path too.
+            walks = [path, *(d for d in site.source_dirs if _under(_abs(d), path) and d.is_dir())]
+            for walk, suffix in ((w, s) for w in walks for s in MARKDOWN_SUFFIXES):
+                # English copies are outputs, not inputs: a folder walk passes them by silently.
                 found.update(
                     p
-                    for p in path.rglob(f"*{suffix}")
+                    for p in walk.rglob(f"*{suffix}")
                     if p.is_file() and not _is_output(p, site) and not _kept_aside(p, site)
                 )
         elif path.is_file():

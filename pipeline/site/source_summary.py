@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pipeline.frontmatter import splice, split_front_matter, string_value
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_bytes
-from pipeline.site.lock import Lock, save_lock
+from pipeline.site.lock import Lock
+from pipeline.site.lock_journal import append_record
 from pipeline.site.report import one_line
 
 
@@ -78,6 +79,10 @@ def write_source_summary(
             return "", f"summary not written into the source: {one_line(exc)}", lock
         entry = lock.get(target)
         if entry is not None:
-            lock = lock.with_entry(replace(entry, source_sha256=sha256_bytes(new_data)))
-            save_lock(lock)
+            entry = replace(entry, source_sha256=sha256_bytes(new_data))
+            try:
+                append_record(lock.root, entry)  # saved with the lock at the run's next save
+            except OSError as exc:
+                return summary, f"new source hash not journaled: {one_line(exc)}", lock
+            lock = lock.with_entry(entry)
     return summary, "", lock
