@@ -145,6 +145,8 @@ class TranslationMemory:
         if not human:
             held = self._human(identity, [r[1] for r in rows])
             rows = [r for r in rows if r[1] not in held]
+            if not rows:
+                return 0
         details = details or {}
         extra = [(identity, r[1], *details[r[1]]) for r in rows if r[1] in details]
         with _guarded(self.path):
