@@ -44,6 +44,8 @@ def _old_dump(lock: Lock) -> str:
             lines += ["", f"[[{name}]]"]
             record = records[key]
             for field in type(record).__dataclass_fields__:
+                if field == "links" and not getattr(record, field):
+                    continue  # added later (link dependencies); not written while empty
                 lines.append(f"{field} = {json.dumps(getattr(record, field), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 

@@ -28,12 +28,13 @@ from typing import IO, TYPE_CHECKING, cast
 
 from pipeline import __version__
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
+from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note, with_links
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
 from pipeline.site.links import (
     prefix_front_matter_urls,
     rewrite_anchors,
-    rewrite_links,
+    rewrite_links_tracked,
     url_prefix_for,
 )
 from pipeline.site.lock import (
@@ -115,7 +116,9 @@ def run_batch(
     report.root = str(site.root)
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
-    run = _Run(site, settings, settings.lock_key(identity), planned, translate_post, url_editor())
+    run = _Run(
+        site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site)
+    )
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
     )
@@ -202,9 +205,14 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
         return result("failed", str(exc)), lock
     status = status_of(source, target, lock, run.key)
     if status == "up-to-date":
-        return _refresh_resources(target, site, lock, run.settings.dry_run, result)
+        job = Refresh(source, target, site, partial(_translated, run), run.settings.dry_run)
+        lock, note = refresh_links(job, lock)
+        done, lock = _refresh_resources(target, site, lock, run.settings.dry_run, result)
+        return (replace(done, note=note) if note else done), lock
     if status in ("edited", "foreign") and not run.settings.force:
-        return result("skipped", f"{_kept_because(status)}; kept, use --force to overwrite"), lock
+        stale = stale_links_note(target, lock, partial(_translated, run))
+        kept = f"{_kept_because(status)}; kept, use --force to overwrite{stale}"
+        return result("skipped", kept), lock
     if run.settings.dry_run:
         return result("planned", status), lock
     return _translate(_Post(source, target, data, text), status, run, lock, result)
@@ -239,7 +247,7 @@ def _translate(
         raise
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return result("failed", one_line(exc)), lock
-    en_text = _site_rewrites(post, en_text, run)
+    en_text, links = _site_rewrites(post, en_text, run)
     written = en_text.encode("utf-8")
     # The copy and its lock entry land together: a Ctrl-C in between would leave a copy the next
     # run takes for a person's (and keeps), so the interrupt waits until both are saved.
@@ -254,6 +262,7 @@ def _translate(
         lock = record(
             lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
         )
+        lock = with_links(lock, post.target, links)
         lock = record_resources(lock, post.source, post.target, en_text, run.site)
         save_lock(lock)
     filled, note = "", ""
@@ -274,15 +283,19 @@ def _translate(
     ), lock
 
 
-def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
-    """Anchors to the English headings' IDs, links to English pages, `url` to the English prefix."""
+def _translated(run: _Run, page: Path) -> bool:
+    """Whether `page` has (or will have after this run) an English version."""
+    return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
 
-    def translated(page: Path) -> bool:
-        return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
 
+def _site_rewrites(post: _Post, en_text: str, run: _Run) -> tuple[str, dict[Path, bool]]:
+    """Anchors to the English headings' IDs, links to English pages, `url` to the English
+    prefix; and the pages the links depend on (for the lock)."""
     en_text = rewrite_anchors(post.text, en_text)
-    en_text = rewrite_links(en_text, post.source, run.site, has_translation=translated)
-    return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls)
+    en_text, links = rewrite_links_tracked(
+        en_text, post.source, run.site, has_translation=partial(_translated, run)
+    )
+    return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls), links
 
 
 def _refresh_resources(

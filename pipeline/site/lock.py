@@ -31,6 +31,9 @@ class LockEntry:
     settings: str
     output_sha256: str
     honyaku: str
+    # Pages its links resolved to, with whether each had an English version ("+path -path";
+    # see `dependencies`). Written only when there are any; older locks have none.
+    links: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,13 @@ def load_lock(root: Path) -> Lock:
         data = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
         entries = {}
         for item in data.get("file", []):
-            entry = LockEntry(**{k: str(item[k]) for k in LockEntry.__dataclass_fields__})
+            entry = LockEntry(
+                **{
+                    k: str(item[k])
+                    for k in LockEntry.__dataclass_fields__
+                    if k in item or k not in _OPTIONAL
+                }
+            )
             entries[entry.target] = entry
         resources = {}
         # Locks written before resources were recorded have no [[resource]] tables.
@@ -143,9 +152,14 @@ def _rendered(name: str, record: LockEntry | ResourceEntry) -> str:
     return "\n" + tomlkit.dumps(doc)
 
 
+_OPTIONAL = ("links",)  # left out while empty, so a lock without them reads the same
+
+
 def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
     table = tomlkit.table()
     for name in type(record).__dataclass_fields__:
+        if name in _OPTIONAL and not getattr(record, name):
+            continue
         table.add(name, getattr(record, name))
     return table
 
