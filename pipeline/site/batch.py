@@ -47,6 +47,7 @@ from pipeline.site.lock import (
     status_of,
 )
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
+from pipeline.site.permalinks import PageIndex
 from pipeline.site.posts import OPT_OUT_KEY, discover, is_japanese, opted_out, orphans
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import BatchReport, FileResult, one_line
@@ -80,6 +81,7 @@ class _Run:
     planned: frozenset[Path]  # sources that will have an English version after this run
     translate_post: TranslatePost
     edit_urls: Callable[[str, str], str]
+    pages: PageIndex  # pages by permalink/url/slug, for link resolution
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,9 @@ def run_batch(
     report.root = str(site.root)
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
+    key = settings.lock_key(identity)
     run = _Run(
-        site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site)
+        site, settings, key, planned, translate_post, url_editor(site), PageIndex.build(site)
     )
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
@@ -205,7 +208,8 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
         return result("failed", str(exc)), lock
     status = status_of(source, target, lock, run.key)
     if status == "up-to-date":
-        job = Refresh(source, target, site, partial(_translated, run), run.settings.dry_run)
+        exists = partial(_translated, run)
+        job = Refresh(source, target, site, exists, run.settings.dry_run, run.pages)
         lock, note = refresh_links(job, lock)
         done, lock = _refresh_resources(target, site, lock, run.settings.dry_run, result)
         return (replace(done, note=note) if note else done), lock
@@ -293,7 +297,7 @@ def _site_rewrites(post: _Post, en_text: str, run: _Run) -> tuple[str, dict[Path
     prefix; and the pages the links depend on (for the lock)."""
     en_text = rewrite_anchors(post.text, en_text)
     en_text, links = rewrite_links_tracked(
-        en_text, post.source, run.site, has_translation=partial(_translated, run)
+        en_text, post.source, run.site, has_translation=partial(_translated, run), pages=run.pages
     )
     return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls), links
 

@@ -21,6 +21,7 @@ from pipeline.site.config import Site
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_bytes
 from pipeline.site.links import HasTranslation, rewrite_links_tracked
 from pipeline.site.lock import Lock, LockEntry, relative_key, save_lock
+from pipeline.site.permalinks import PageIndex
 
 
 def encode(seen: Mapping[Path, bool], root: Path) -> str:
@@ -69,6 +70,7 @@ class Refresh:
     site: Site
     exists: HasTranslation
     dry_run: bool
+    pages: PageIndex | None = None
 
 
 def refresh_links(job: Refresh, lock: Lock) -> tuple[Lock, str]:
@@ -84,7 +86,9 @@ def refresh_links(job: Refresh, lock: Lock) -> tuple[Lock, str]:
     if job.dry_run:
         return lock, f"links to refresh ({names})"
     text = job.target.read_text(encoding="utf-8")
-    new, seen = rewrite_links_tracked(text, job.source, job.site, has_translation=job.exists)
+    new, seen = rewrite_links_tracked(
+        text, job.source, job.site, has_translation=job.exists, pages=job.pages
+    )
     data = new.encode("utf-8")
     with interrupts_deferred():
         if new != text:

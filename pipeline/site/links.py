@@ -19,6 +19,7 @@ from pipeline.site.paths import (
     lang_url_prefix,
     page_url_dir,
 )
+from pipeline.site.permalinks import PageIndex
 from pipeline.site.site_urls import SiteUrls
 
 HasTranslation = Callable[[Path], bool]
@@ -105,6 +106,10 @@ class _Targets:
     urls: SiteUrls
     here: str  # the page's URL directory
     seen: dict[Path, bool]
+    pages: PageIndex
+
+    def _page(self, url: str) -> Path | None:
+        return self.pages.page(url) or content_file_for_url(url, self.site)
 
     def _has_english(self, page: Path) -> bool:
         page = _abs(page)
@@ -139,7 +144,7 @@ class _Targets:
         link = self.urls.split(path)
         if link is None or link.lang not in (self.site.source_lang, self.site.target_lang):
             return None
-        page = content_file_for_url(link.url, self.site)
+        page = self._page(link.url)
         if page is None:
             return None
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
@@ -149,7 +154,7 @@ class _Targets:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
         if path.endswith("/") and not url.endswith("/"):
             url += "/"
-        page = content_file_for_url(url, self.site)
+        page = self._page(url)
         if page is None or self._has_english(page):
             return None
         return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
@@ -193,24 +198,37 @@ def rewrite_links(
 
 
 def rewrite_links_tracked(
-    en_text: str, source: Path, site: Site, *, has_translation: HasTranslation | None = None
+    en_text: str,
+    source: Path,
+    site: Site,
+    *,
+    has_translation: HasTranslation | None = None,
+    pages: PageIndex | None = None,
 ) -> tuple[str, dict[Path, bool]]:
     """`rewrite_links`, and every page the links resolved to with whether it had an English
-    version: the pages this copy must be refreshed for when that changes."""
+    version: the pages this copy must be refreshed for when that changes. `pages` (pages by
+    permalink, `url`, `slug`) is built here unless the caller built it once for many posts."""
     source = _abs(source)
+    pages = pages or PageIndex.build(site)
     targets = _Targets(
         source,
         site,
         has_translation or (lambda page: english_path(page, site).exists()),
         SiteUrls.of(site),
-        page_url_dir(source, site),
+        _url_dir(pages.url_of.get(source) or page_url_dir(source, site)),
         {},
+        pages,
     )
     body = parse_body(en_text)
     edits = _rewrite_targets(en_text, body, targets.destination)
     for start, end in body.shortcodes:
         edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
     return _apply(en_text, edits), dict(sorted(targets.seen.items()))
+
+
+def _url_dir(url: str) -> str:
+    # A page's relative links resolve from its URL as a folder ("/2015/07/20/x/").
+    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
 def alias_needs_prefix(version: tuple[int, int, int] | None) -> bool:
