@@ -41,6 +41,7 @@ class InitPlan:
     layout: Layout
     source: str
     target: str
+    content_dir: str = "content"
 
     @property
     def changes(self) -> bool:
@@ -66,7 +67,7 @@ class InitPlan:
             f"English copies will go {where}; Hugo publishes them under /{self.target}/.",
             "Your theme may need: a language switcher (.Translations / .AllTranslations in its "
             f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
-            f"Next: honyaku batch {self.root}  (then: hugo -s {self.root})",
+            f"Next: honyaku batch {self.root / self.content_dir}  (then: hugo -s {self.root})",
         ]
 
 
@@ -105,13 +106,14 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     own_dir = bool((languages.get(source) or {}).get("contentdir"))
     layout: Layout = "content-dir" if own_dir else "filename"
+    content = str(config.get("contentdir") or "content").strip("/")
     if target in languages:
-        return InitPlan(root, path, old, old, layout, source, target)
+        return InitPlan(root, path, old, old, layout, source, target, content)
     own = _lower_keys_of(_parse_config_file(path))
     keys = _new_keys(own, source, target, own_dir)
     new = _edit(path, old, keys)
     _verify(path, old, new, keys)
-    return InitPlan(root, path, old, new, layout, source, target)
+    return InitPlan(root, path, old, new, layout, source, target, content)
 
 
 def _lower_keys_of(data: dict[str, Any]) -> dict[str, str]:
