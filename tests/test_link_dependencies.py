@@ -62,7 +62,8 @@ def test_links_follow_the_target_gaining_and_losing_its_english_copy(tmp_path: P
     assert links_of_a(root) == ["/~jun/post/c/", "/~jun/post/c/"]
 
     (root / "content/ja/post/c.md").write_text(C_IN, encoding="utf-8")
-    batch(root)  # c gets its English copy: a (unchanged itself) now links to it
+    out = batch(root)  # c gets its English copy: a (unchanged itself) now links to it
+    assert "note on content/ja/post/a.md: links refreshed (content/ja/post/c.md)" in out
     assert links_of_a(root) == ["/~jun/en/post/c/", "/~jun/en/post/c/"]
     assert load_lock(root).get(a_en).links == "+content/ja/post/c.md"
     before = a_en.read_bytes(), (root / "honyaku.lock").read_bytes()
