@@ -239,3 +239,12 @@ def test_dated_permalinks_and_canonify_like_a_real_blog(tmp_path: Path) -> None:
             assert (public / url.path[len("/blog/") :].rstrip("/") / "index.html").is_file()
             hrefs.append(href)
     assert len(hrefs) == 3
+
+
+def test_init_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "blog", "config.toml", TOML)
+    assert invoke("init", str(root), "--yes")[0] == 0
+    after = (root / "config.toml").read_bytes()
+    code, out, _err = invoke("init", str(root), "--yes")
+    assert code == 0 and "nothing to change" in out
+    assert (root / "config.toml").read_bytes() == after
