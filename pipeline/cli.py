@@ -319,6 +319,9 @@ def models_convert(
 from pipeline import review_cli  # noqa: E402  (its commands share this module's options)
 
 review_cli.register(app, models_app)
+from pipeline import init_cli  # noqa: E402
+
+init_cli.register(app)
 
 from pipeline import cache_cli  # noqa: E402
 

@@ -46,6 +46,8 @@ def _old_dump(lock: Lock) -> str:
             for field in type(record).__dataclass_fields__:
                 if getattr(record, field) == ():  # issue 13's per-block fields: absent when empty
                     continue
+                if field == "links" and not getattr(record, field):
+                    continue  # added later (link dependencies); not written while empty
                 lines.append(f"{field} = {json.dumps(getattr(record, field), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 

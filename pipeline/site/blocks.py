@@ -11,7 +11,7 @@ practice.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.frontmatter import (
     FrontMatter,
@@ -134,3 +134,25 @@ def front_base(ja: Post, en: Post, *, taxonomies: bool) -> tuple[BlockBase, ...]
             BlockBase(short_hash(value), "" if english is None else short_hash(english), key)
         )
     return tuple(entries)
+
+
+def rebased(base: tuple[BlockBase, ...], english: str) -> tuple[BlockBase, ...]:
+    """The base with the English hashes taken from `english`, a copy whose blocks changed only
+    inside (link URLs rewritten in place): block for block, front-matter fields by key. Empty
+    when the blocks no longer pair up (the copy is then kept whole if edited, as with no base)."""
+    if not base:
+        return base
+    en = split_post(english)
+    present = [i for i, b in enumerate(base) if not b.key and b.english]
+    if len(present) != len(en.blocks):
+        return ()
+    out = list(base)
+    for i, block in zip(present, en.blocks, strict=True):
+        out[i] = replace(out[i], english=block.sha)
+    for i, b in enumerate(out):
+        if b.key == FRONT:
+            out[i] = replace(b, english=short_hash(en.front_raw))
+        elif b.key and b.english:
+            value = english_field(en.front, b.key)
+            out[i] = replace(b, english="" if value is None else short_hash(value))
+    return tuple(out)

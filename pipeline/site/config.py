@@ -166,6 +166,8 @@ class Site:
     source_lang: str
     target_lang: str
     layout: Layout
+    base_url: str = ""  # `baseURL` as configured (links under a subpath must carry its path)
+    canonify_urls: bool = False  # `canonifyURLs`: Hugo itself puts the base before "/..." links
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -238,27 +240,10 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
 
 
 def _monolingual_message(root: Path, config_name: str, source: str, target: str) -> str:
-    fmt = Path(config_name).suffix
-    if fmt == ".toml":
-        snippet = (
-            f'defaultContentLanguage = "{source}" + [languages.{source}] weight = 1 + '
-            f"[languages.{target}] weight = 2"
-        )
-    elif fmt == ".json":
-        snippet = (
-            f'"defaultContentLanguage": "{source}", "languages": {{"{source}": '
-            f'{{"weight": 1}}, "{target}": {{"weight": 2}}}}'
-        )
-    else:
-        snippet = (
-            f"defaultContentLanguage: {source} / languages: {{{source}: {{weight: 1}}, "
-            f"{target}: {{weight: 2}}}}"
-        )
     return (
-        f"{root}: the site has no '{target}' language, so Hugo would not publish English "
-        f"pages; add to {config_name}: {snippet} (English copies then go beside each post as "
-        f"*.{target}.md; for content/{target}/ also set contentDir per language), "
-        f"or pass --layout filename"
+        f"{root}: the site has no '{target}' language in {config_name}, so Hugo would not "
+        f"publish English pages; run `honyaku init {root}` to see the change to make (and "
+        f"`honyaku init --yes {root}` to make it), or pass --layout filename"
     )
 
 
@@ -278,7 +263,7 @@ def detect_site(
     config = load_config(root)
     config_name = _config_format(root)
     default = str(config.get("defaultcontentlanguage") or "en").lower()
-    source = (source_lang or default).lower()
+    source = (source_lang or _own_language(root, config, config_name, target_lang)).lower()
     target = target_lang.lower()
     if source == target:
         raise SiteError(
@@ -298,7 +283,28 @@ def detect_site(
         source_lang=source,
         target_lang=target,
         layout=decided,
+        base_url=str(config.get("baseurl") or ""),
+        canonify_urls=bool(config.get("canonifyurls", False)),
     )
+
+
+def _own_language(root: Path, config: Mapping[str, Any], config_name: str, target: str) -> str:
+    """The site's language (config, else content); a site that says nothing and whose posts are
+    not Japanese gets an error that names what was looked at, not a guess of English."""
+    from pipeline.site.site_language import site_language
+
+    found = site_language(config, root, config_name)
+    if found.code is None:
+        raise SiteError(
+            f"{root}: {config_name} names no language (defaultContentLanguage, languages, "
+            "languageCode) and most posts are not Japanese; pass --source-lang"
+        )
+    if found.code == target.lower():
+        raise SiteError(
+            f"{root}: the site is '{found.code}' ({found.because}), the same as the target "
+            "language; for a Japanese site pass --source-lang ja"
+        )
+    return found.code
 
 
 def _with_pair(

@@ -19,6 +19,8 @@ from pipeline.site.paths import (
     lang_url_prefix,
     page_url_dir,
 )
+from pipeline.site.permalinks import PageIndex
+from pipeline.site.site_urls import SiteUrls
 
 HasTranslation = Callable[[Path], bool]
 
@@ -94,14 +96,27 @@ def _resolve_ref(ref: str, page: Path, site: Site) -> Path | None:
 
 @dataclass(frozen=True)
 class _Targets:
-    """What deciding a link's new target needs to know about the page and the site."""
+    """What deciding a link's new target needs to know about the page and the site. `seen`
+    collects every page of the site a link resolved to, with whether it had an English version
+    (what the copy depends on; see `dependencies`)."""
 
     source: Path
     site: Site
     exists: HasTranslation
-    src_prefix: str
-    en_prefix: str
+    urls: SiteUrls
     here: str  # the page's URL directory
+    seen: dict[Path, bool]
+    pages: PageIndex
+
+    def _page(self, url: str) -> Path | None:
+        return self.pages.page(url) or content_file_for_url(url, self.site)
+
+    def _has_english(self, page: Path) -> bool:
+        page = _abs(page)
+        if page == self.source:
+            return True
+        self.seen[page] = bool(self.exists(page))
+        return self.seen[page]
 
     def destination(self, dest: str) -> str:
         """The English copy's destination for a link destination of the Japanese page."""
@@ -110,33 +125,39 @@ class _Targets:
         path, rest = _split_dest(raw)
         if "{{" in raw:
             return dest  # a shortcode makes the URL (`ref` tags are rewritten on their own)
-        if not path or "://" in path or path.startswith(("//", "mailto:")) or ":" in path:
+        if not path or path.startswith("mailto:"):
             return dest
-        new = self._absolute(path) if path.startswith("/") else self._relative(path)
+        if "://" in path or path.startswith(("/", "//")):
+            new = self._absolute(path)
+        elif ":" in path:
+            return dest
+        else:
+            new = self._relative(path)
         if new is None:
             return dest
         new += rest
         return f"<{new}>" if bracketed else new
 
     def _absolute(self, path: str) -> str | None:
-        if self.en_prefix and (path + "/").startswith(self.en_prefix + "/"):
+        """A root-relative or full URL into the site: to the English page when there is one,
+        else to the Japanese page; written to resolve under the site's baseURL."""
+        link = self.urls.split(path)
+        if link is None or link.lang not in (self.site.source_lang, self.site.target_lang):
             return None
-        if self.src_prefix and not (path + "/").startswith(self.src_prefix + "/"):
+        page = self._page(link.url)
+        if page is None:
             return None
-        url = path[len(self.src_prefix) :] or "/"
-        page = content_file_for_url(url, self.site)
-        if page is None or not self.exists(page):
-            return None
-        return self.en_prefix + url
+        want = self.site.target_lang if self._has_english(page) else self.site.source_lang
+        return None if want == link.lang else self.urls.write(link, want)
 
     def _relative(self, path: str) -> str | None:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
         if path.endswith("/") and not url.endswith("/"):
             url += "/"
-        page = content_file_for_url(url, self.site)
-        if page is None or _abs(page) == self.source or self.exists(page):
+        page = self._page(url)
+        if page is None or self._has_english(page):
             return None
-        return (self.src_prefix + url) if url.startswith("/") else None
+        return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
 
     def ref_shortcode(self, tag: str) -> str:
         """`{{< ref "x" >}}` to a page without an English version gets the source language."""
@@ -144,7 +165,7 @@ class _Targets:
         if match is None or re.search(r"\blang\s*=", match.group(5)):
             return tag
         page = _resolve_ref(match.group(4), self.source, self.site)
-        if page is None or self.exists(page):
+        if page is None or self._has_english(page):
             return tag
         kind = "relref" if match.group(2) else "ref"
         quote = match.group(3)
@@ -159,30 +180,55 @@ def rewrite_links(
 ) -> str:
     """Point links to other pages of the site at their English version when one exists.
 
-    - an absolute link to a source-language page with an English version gets the English prefix
-      (`/post/x/` -> `/en/post/x/`);
+    - a root-relative link, or a full URL starting with the site's baseURL (any scheme, `//`,
+      with or without the base path), to a page with an English version gets the English prefix
+      (`/post/x/` -> `/en/post/x/`); one to the English prefix of a page without an English
+      version goes back to the Japanese page;
     - a relative link (`../x/`) already lands in the English tree; when that page has no English
       version it is pointed at the Japanese page instead (`/post/x/`);
+    - links honyaku writes carry the baseURL's path (`/~jun/en/post/x/`) unless `canonifyURLs`
+      makes Hugo add it;
     - `{{< ref >}}`/`{{< relref >}}` resolve per language by themselves; to a page without an
       English version they get `lang="ja"` (Hugo 0.111 fails the build otherwise). Hugo expands
       shortcodes before Markdown, inside code too, so every tag counts.
     Links are what the Markdown parse finds in the body: inline and reference-definition
     destinations and `href`s of raw HTML; code blocks, inline code and front matter are left alone.
     """
+    return rewrite_links_tracked(en_text, source, site, has_translation=has_translation)[0]
+
+
+def rewrite_links_tracked(
+    en_text: str,
+    source: Path,
+    site: Site,
+    *,
+    has_translation: HasTranslation | None = None,
+    pages: PageIndex | None = None,
+) -> tuple[str, dict[Path, bool]]:
+    """`rewrite_links`, and every page the links resolved to with whether it had an English
+    version: the pages this copy must be refreshed for when that changes. `pages` (pages by
+    permalink, `url`, `slug`) is built here unless the caller built it once for many posts."""
     source = _abs(source)
+    pages = pages or PageIndex.build(site)
     targets = _Targets(
         source,
         site,
         has_translation or (lambda page: english_path(page, site).exists()),
-        lang_url_prefix(site, site.source_lang),
-        lang_url_prefix(site, site.target_lang),
-        page_url_dir(source, site),
+        SiteUrls.of(site),
+        _url_dir(pages.url_of.get(source) or page_url_dir(source, site)),
+        {},
+        pages,
     )
     body = parse_body(en_text)
     edits = _rewrite_targets(en_text, body, targets.destination)
     for start, end in body.shortcodes:
         edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
-    return _apply(en_text, edits)
+    return _apply(en_text, edits), dict(sorted(targets.seen.items()))
+
+
+def _url_dir(url: str) -> str:
+    # A page's relative links resolve from its URL as a folder ("/2015/07/20/x/").
+    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
 def alias_needs_prefix(version: tuple[int, int, int] | None) -> bool:

@@ -55,6 +55,9 @@ class LockEntry:
     settings: str
     output_sha256: str
     honyaku: str
+    # Pages its links resolved to, with whether each had an English version ("+path -path";
+    # see `dependencies`). Written only when there are any; older locks have none.
+    links: str = ""
     # Per-block base for updates that keep a person's edits; empty in locks from before it.
     blocks: tuple[BlockBase, ...] = ()
     kept: tuple[str, ...] = ()  # sentences left in Japanese when it was written (partly translated)
@@ -237,6 +240,9 @@ def _rendered(name: str, record: LockEntry | ResourceEntry) -> str:
     return "\n" + tomlkit.dumps(doc)
 
 
+_OPTIONAL = ("links",)  # left out while empty, so a lock without them reads the same
+
+
 def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
     table = tomlkit.table()
     for name in type(record).__dataclass_fields__:
@@ -247,6 +253,8 @@ def _table(record: LockEntry | ResourceEntry) -> tomlkit.items.Table:
                 array = tomlkit.array()
                 array.extend(items)
                 table.add(name, array.multiline(True))
+            continue
+        if name in _OPTIONAL and not value:
             continue
         table.add(name, value)
     return table

