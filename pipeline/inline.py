@@ -14,7 +14,7 @@ started and ended, and they are stricter than the deliberately generous scans he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from markdown_it.common import html_re
@@ -35,6 +35,9 @@ class Found:
     end: int
     kind: str
     role: str = SOLO
+    literal: bool = False  # delimiter characters the parser read as text, not markup
+    label: str = ""  # a shortcut or collapsed reference's closing `]`: the label it refers to
+    title: tuple[int, int, str] | None = None  # a link title's range inside the atom, its quote
 
 
 _CODE_RUN = re.compile(r"`+")
@@ -62,7 +65,12 @@ _HTML_TAG = re.compile(
     )
     + ")"
 )
-_BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[!-;=?-Z\\^_a-z|~]+")
+_URL_CHAR = r"[!-;=?-Z\\^_a-z|~]"
+_BARE_URL = re.compile(rf"(?:https?://|ftp://|www\.){_URL_CHAR}+")
+# Past the host, a URL goes on over non-ASCII characters (Japanese paths and queries) up to
+# whitespace, a closing bracket or Japanese punctuation, though Hugo's linkify stops earlier.
+_URL_PATH = re.compile(rf"(?:{_URL_CHAR}|[^\x00-\x7f\s{chars.PUNCTUATION}])+")
+_URL_PATH_STARTED = re.compile(r"(?:[a-z]+://|www\.)[^/?#]*[/?#]")
 _URL_TRAIL = ".,:;!?*_~'\""
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
@@ -75,11 +83,14 @@ def scan_atoms(
     references: Collection[str] = (),
     fixed: tuple[tuple[int, int, str], ...] = (),
     heading: bool = False,
+    delimiters: Mapping[int, str] | None = None,
 ) -> list[Found]:
     """Atoms of one block's inline text, sorted and non-overlapping.
 
     `fixed` are ranges already known to be atoms (shortcodes lexed on the raw text). `references`
     are the normalized labels of link reference definitions, so `[text][label]` is recognised.
+    `delimiters` are the parser's roles of `*`, `_` and `~` by position (open, close, literal);
+    without them (text Markdown does not parse, such as an HTML block) runs are paired by scan.
     """
     found: list[Found] = [Found(s, e, kind) for s, e, kind in fixed]
     taken = _Taken(found)
@@ -92,7 +103,10 @@ def scan_atoms(
     _scan_bare_urls(text, taken)
     _scan_from(text, "&", _entity_end, "entity", taken)
     _scan_escapes(text, taken)
-    _scan_emphasis(text, taken)
+    if delimiters is None:
+        _scan_emphasis(text, taken)
+    else:
+        _split_delimiter_runs(text, taken, delimiters)
     if heading:
         match = _HEADING_ATTR.search(text)
         if match and match.group().strip():
@@ -228,9 +242,29 @@ def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
         kind = "image" if is_image else "link"
         if not taken.free(open_start, start + 1) or not taken.free(close_bracket, tail_end):
             continue
+        tail = text[close_bracket:tail_end]
+        # A shortcut or collapsed reference is its own label: the English needs it spelled out.
+        label = text[start + 1 : close_bracket] if tail in ("]", "][]") else ""
+        title = _title(text, close_bracket, tail_end) if tail.startswith("](") else None
         taken.add(Found(open_start, start + 1, kind, OPEN))
-        taken.add(Found(close_bracket, tail_end, kind, CLOSE))
+        taken.add(Found(close_bracket, tail_end, kind, CLOSE, label=label, title=title))
         pos = start + 1
+
+
+_TITLE = re.compile(r"\]\(\s*(?:<[^>\n]*>|[^\s<]\S*)\s+([\"'(])(.*)([\"')])\s*\)", re.DOTALL)
+_TITLE_CLOSE = {'"': '"', "'": "'", "(": ")"}
+
+
+def _title(text: str, close: int, end: int) -> tuple[int, int, str] | None:
+    """A link or image title with Japanese in it (reader text: a tooltip), as a range of `text`
+    and its quote character."""
+    match = _TITLE.fullmatch(text, close, end)
+    if not match or _TITLE_CLOSE[match.group(1)] != match.group(3):
+        return None
+    title = match.group(2)
+    if "\n" in title or not chars.has_japanese(title):
+        return None
+    return match.start(2), match.end(2), match.group(1)
 
 
 def _matching_bracket(text: str, start: int, taken: _Taken) -> int | None:
@@ -353,6 +387,9 @@ def _scan_bare_urls(text: str, taken: _Taken) -> None:
         if start > 0 and (text[start - 1].isalnum() and text[start - 1].isascii()):
             continue
         url = match.group()
+        more = _URL_PATH.match(text, end) if _URL_PATH_STARTED.match(url) else None
+        if more:
+            url = _unbalanced_cut(text[start : more.end()])
         # Balanced parentheses stay; an unmatched closing one belongs to the prose.
         while url and (
             url[-1] in _URL_TRAIL or (url[-1] == ")" and url.count(")") > url.count("("))
@@ -363,6 +400,19 @@ def _scan_bare_urls(text: str, taken: _Taken) -> None:
         end = min([end, *(f.start for f in taken.items if start < f.start < end)])
         if end > start and taken.free(start, end):
             taken.add(Found(start, end, "url"))
+
+
+def _unbalanced_cut(url: str) -> str:
+    """A URL ends before a closing bracket it did not open (`(https://…/日本)ただ…`)."""
+    depth = 0
+    for i, char in enumerate(url):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return url[:i]
+    return url
 
 
 def _scan_escapes(text: str, taken: _Taken) -> None:
@@ -408,3 +458,38 @@ def _scan_emphasis(text: str, taken: _Taken) -> None:
             open_runs[run] = index
     for index, (start, end, _run) in enumerate(runs):
         taken.add(Found(start, end, "emphasis", roles.get(index, SOLO)))
+
+
+_DELIMITER_RUN = re.compile(r"\*+|_+|~+")
+
+
+def _split_delimiter_runs(text: str, taken: _Taken, roles: Mapping[int, str]) -> None:
+    """Delimiter runs cut where the parser's roles change: `**a*` is a literal `*` and an
+    opening one. Literal characters become atoms marked literal (render escapes them where the
+    English would make them markup); a literal `~` stays text."""
+    for match in _DELIMITER_RUN.finditer(text):
+        start, end = match.start(), match.end()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if before.isspace() and after.isspace():
+            continue
+        if match.group()[0] == "_" and _ascii_word(before) and _ascii_word(after):
+            continue
+        groups: list[list[int]] = []
+        for i in range(start, end):
+            if taken.inside(i) or (i == start and escaped(text, i)):
+                continue
+            if groups and groups[-1][1] == i and roles.get(groups[-1][0]) == roles.get(i):
+                groups[-1][1] = i + 1
+            else:
+                groups.append([i, i + 1])
+        for lo, hi in groups:
+            role = roles.get(lo)
+            if role == "literal" and match.group()[0] == "~":
+                continue
+            paired = role if role in (OPEN, CLOSE) else SOLO
+            taken.add(Found(lo, hi, "emphasis", paired, literal=role == "literal"))
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
