@@ -32,9 +32,13 @@ def render_unit(unit: Prose, text: str) -> str:
     if changed:
         text = place_dropped_breaks(unit, hug_delimiters(unit, text))
     pieces = _pieces(unit, text, changed)
+    if not changed or unit.block not in _MARKDOWN_BLOCKS:
+        return "".join(p.raw for p in pieces)
+    source = _pieces(unit, unit.text, False)
+    pieces = _escape_atom_line_starts(unit, source, pieces)
     raw = "".join(p.raw for p in pieces)
-    if changed and unit.block in _MARKDOWN_BLOCKS and any(p.literal for p in pieces):
-        raw = escape_new_markup(_pieces(unit, unit.text, False), pieces) or raw
+    if any(p.literal for p in pieces):
+        raw = escape_new_markup(source, pieces) or raw
     return raw
 
 
@@ -43,6 +47,7 @@ class _Piece:
     raw: str  # what goes into the post
     logical: str  # the same as the block's inline text reads it (line prefixes left out)
     literal: tuple[int, ...] = ()  # offsets of characters that must stay literal text
+    atom: bool = False
 
 
 _MARKUP_CHARS = frozenset("*_`<[~")
@@ -60,7 +65,7 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
             seen[code] += 1
             atom = unit.atoms[code]
             raw = _full_reference(unit, text, code) if changed and atom.label else atom.raw
-            out.append(_Piece(raw, raw, atom.literal))
+            out.append(_Piece(raw, raw, atom.literal, atom=True))
         elif char in ("\n", chars.DROPPED_BREAK):
             raw = next(breaks, None)
             if raw is None:
@@ -78,6 +83,32 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
         raise RenderError("an atom is missing or repeated")
     if used_breaks != len(unit.breaks):
         raise RenderError("a line break of the source unit is missing")
+    return out
+
+
+def _escape_atom_line_starts(
+    unit: Prose, source: list[_Piece], pieces: list[_Piece]
+) -> list[_Piece]:
+    """An atom that now starts a line (a literal `*` the translation moved after a break) must
+    not start block syntax the source line did not have (`* word` would be a list item)."""
+    source_lines = "".join(p.logical for p in source).split("\n")
+    out = list(pieces)
+    line = 0
+    at_start = unit.line_start
+    for k, piece in enumerate(out):
+        if piece.logical == "\n":
+            line, at_start = line + 1, True
+            continue
+        if not at_start or not piece.logical.strip():
+            continue
+        at_start = False
+        if not piece.atom:
+            continue
+        rest = "".join(p.logical for p in out[k:]).split("\n", 1)[0]
+        match = _BLOCK_START.match(rest)
+        before = source_lines[line].lstrip() if line < len(source_lines) else ""
+        if match and not before.startswith(match.group(1)):
+            out[k] = replace(piece, raw=_escape(piece.raw, match.group(1)), literal=())
     return out
 
 

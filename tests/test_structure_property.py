@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from standins import SpaceShuffling
 from structure_site import build_pairs, hugo_binary
@@ -28,8 +28,8 @@ from structure_site import build_pairs, hugo_binary
 from pipeline import translate_markdown
 from pipeline.backends.pseudo import PseudoBackend
 
-DOCS_PER_SITE = 60
-MAX_EXAMPLES = 4
+DOCS_PER_SITE = 16
+MAX_EXAMPLES = 6
 
 WORDS = ("設定", "とても", "大事な", "モデル", "学習データ", "公式ドキュメント", "確認", "構成図")
 TEXTS = ("これは", "ことです", "を参照してください", "の説明", "について書きました", "です")
@@ -178,6 +178,9 @@ _counter = iter(range(10**6))
 
 @settings(
     max_examples=MAX_EXAMPLES,
+    derandomize=True,  # the same sites on every CI run; run the module by hand for fresh ones
+    # Shrinking would rebuild a whole site per step; the failing document is in the message.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
