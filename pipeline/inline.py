@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 
 from markdown_it.common import html_re
 from markdown_it.common.utils import isMdAsciiPunct, normalizeReference
@@ -23,21 +22,10 @@ from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
 from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 
 from pipeline import chars
+from pipeline.inline_base import CLOSE, OPEN, SOLO, Found, Taken, escaped
+from pipeline.inline_emphasis import scan_emphasis, split_delimiter_runs
 
-# Roles decide English spacing: an opening atom hugs the text after it, a closing atom the text
-# before it, a solo atom stands between words.
-OPEN, CLOSE, SOLO = "open", "close", "solo"
-
-
-@dataclass(frozen=True)
-class Found:
-    start: int
-    end: int
-    kind: str
-    role: str = SOLO
-    literal: bool = False  # delimiter characters the parser read as text, not markup
-    label: str = ""  # a shortcut or collapsed reference's closing `]`: the label it refers to
-    title: tuple[int, int, str] | None = None  # a link title's range inside the atom, its quote
+__all__ = ["CLOSE", "OPEN", "SOLO", "Found", "escaped", "scan_atoms"]
 
 
 _CODE_RUN = re.compile(r"`+")
@@ -93,7 +81,7 @@ def scan_atoms(
     without them (text Markdown does not parse, such as an HTML block) runs are paired by scan.
     """
     found: list[Found] = [Found(s, e, kind) for s, e, kind in fixed]
-    taken = _Taken(found)
+    taken = Taken(found)
     _scan_code_spans(text, taken)
     _scan_from(text, "<", _autolink_end, "url", taken)
     _scan_from(text, "<", _html_tag_end, "html", taken)
@@ -104,9 +92,9 @@ def scan_atoms(
     _scan_from(text, "&", _entity_end, "entity", taken)
     _scan_escapes(text, taken)
     if delimiters is None:
-        _scan_emphasis(text, taken)
+        scan_emphasis(text, taken)
     else:
-        _split_delimiter_runs(text, taken, delimiters)
+        split_delimiter_runs(text, taken, delimiters)
     if heading:
         match = _HEADING_ATTR.search(text)
         if match and match.group().strip():
@@ -115,43 +103,14 @@ def scan_atoms(
     return sorted(taken.items, key=lambda f: f.start)
 
 
-class _Taken:
-    """The atoms found so far; a later rule never claims characters an earlier one took."""
-
-    def __init__(self, items: list[Found]) -> None:
-        self.items = list(items)
-
-    def free(self, start: int, end: int) -> bool:
-        return all(end <= f.start or start >= f.end for f in self.items)
-
-    def inside(self, pos: int) -> bool:
-        return any(f.start <= pos < f.end for f in self.items)
-
-    def absorb(self, item: Found) -> bool:
-        """Add `item`, swallowing atoms wholly inside it (a shortcode inside a code span is
-        part of the code); refuse it when it would cut one in half."""
-        inner = [f for f in self.items if item.start <= f.start and f.end <= item.end]
-        rest = [f for f in self.items if f not in inner]
-        if any(not (item.end <= f.start or item.start >= f.end) for f in rest):
-            return False
-        self.items = [*rest, item]
-        return True
-
-    def add(self, item: Found) -> bool:
-        if item.end > item.start and self.free(item.start, item.end):
-            self.items.append(item)
-            return True
-        return False
-
-
-def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: _Taken) -> None:
+def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: Taken) -> None:
     for match in pattern.finditer(text):
         if not escaped(text, match.start()):
             taken.add(Found(match.start(), match.end(), kind))
 
 
 def _scan_from(
-    text: str, opener: str, end_at: Callable[[str, int], int | None], kind: str, taken: _Taken
+    text: str, opener: str, end_at: Callable[[str, int], int | None], kind: str, taken: Taken
 ) -> None:
     """Atoms starting at `opener` characters, left to right, each scan going on after the end
     of the last construct found (as a regex's `finditer` would)."""
@@ -191,15 +150,7 @@ def _entity_end(text: str, pos: int) -> int | None:
     return None
 
 
-def escaped(text: str, pos: int) -> bool:
-    """Is the character at `pos` escaped by an odd run of backslashes before it?"""
-    count = 0
-    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
-
-
-def _scan_code_spans(text: str, taken: _Taken) -> None:
+def _scan_code_spans(text: str, taken: Taken) -> None:
     pos = 0
     while True:
         match = _CODE_RUN.search(text, pos)
@@ -218,7 +169,7 @@ def _scan_code_spans(text: str, taken: _Taken) -> None:
         pos = close.end()
 
 
-def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
+def _scan_links(text: str, taken: Taken, references: Collection[str]) -> None:
     """Links and images: `[` or `![` opens, `](dest "title")` or `][label]` closes.
 
     The text between stays prose (it is read), the destination and title syntax do not.
@@ -267,7 +218,7 @@ def _title(text: str, close: int, end: int) -> tuple[int, int, str] | None:
     return match.start(2), match.end(2), match.group(1)
 
 
-def _matching_bracket(text: str, start: int, taken: _Taken) -> int | None:
+def _matching_bracket(text: str, start: int, taken: Taken) -> int | None:
     depth = 0
     for i in range(start, len(text)):
         if taken.inside(i) and i != start:
@@ -337,7 +288,7 @@ def _inline_destination_end(text: str, paren: int) -> int | None:
     return None
 
 
-def _scan_math(text: str, taken: _Taken) -> None:
+def _scan_math(text: str, taken: Taken) -> None:
     """Inline `$…$` and `$$…$$`, strict rules: no space inside the delimiters, the closing `$`
     not followed by a digit, no Japanese inside, and something math-like inside — `$5から$10` is
     prose, not math."""
@@ -381,7 +332,7 @@ def _math_close(text: str, pos: int, width: int) -> int | None:
         pos = close + 1
 
 
-def _scan_bare_urls(text: str, taken: _Taken) -> None:
+def _scan_bare_urls(text: str, taken: Taken) -> None:
     for match in _BARE_URL.finditer(text):
         start, end = match.start(), match.end()
         if start > 0 and (text[start - 1].isalnum() and text[start - 1].isascii()):
@@ -415,7 +366,7 @@ def _unbalanced_cut(url: str) -> str:
     return url
 
 
-def _scan_escapes(text: str, taken: _Taken) -> None:
+def _scan_escapes(text: str, taken: Taken) -> None:
     i = 0
     while i < len(text) - 1:
         if text[i] == "\\" and isMdAsciiPunct(ord(text[i + 1])) and not taken.inside(i):
@@ -423,73 +374,3 @@ def _scan_escapes(text: str, taken: _Taken) -> None:
             i += 2
             continue
         i += 1
-
-
-def _scan_emphasis(text: str, taken: _Taken) -> None:
-    """Delimiter runs of `*`, `_` (not inside a word) and `~~`, paired in order of appearance."""
-    runs: list[tuple[int, int, str]] = []
-    for match in re.finditer(r"\*+|_+|~~+", text):
-        start, end = match.start(), match.end()
-        if not taken.free(start, end) or escaped(text, start):
-            continue
-        ch = match.group()[0]
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if (
-            ch == "_"
-            and before.isascii()
-            and before.isalnum()
-            and after.isascii()
-            and after.isalnum()
-        ):
-            continue
-        if before.isspace() and after.isspace():
-            continue
-        runs.append((start, end, match.group()))
-    open_runs: dict[str, int] = {}
-    roles: dict[int, str] = {}
-    for index, (start, end, run) in enumerate(runs):
-        after = text[end] if end < len(text) else " "
-        before = text[start - 1] if start else " "
-        if run in open_runs and not before.isspace():
-            roles[open_runs.pop(run)] = OPEN
-            roles[index] = CLOSE
-        elif not after.isspace():
-            open_runs[run] = index
-    for index, (start, end, _run) in enumerate(runs):
-        taken.add(Found(start, end, "emphasis", roles.get(index, SOLO)))
-
-
-_DELIMITER_RUN = re.compile(r"\*+|_+|~+")
-
-
-def _split_delimiter_runs(text: str, taken: _Taken, roles: Mapping[int, str]) -> None:
-    """Delimiter runs cut where the parser's roles change: `**a*` is a literal `*` and an
-    opening one. Literal characters become atoms marked literal (render escapes them where the
-    English would make them markup); a literal `~` stays text."""
-    for match in _DELIMITER_RUN.finditer(text):
-        start, end = match.start(), match.end()
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if before.isspace() and after.isspace():
-            continue
-        if match.group()[0] == "_" and _ascii_word(before) and _ascii_word(after):
-            continue
-        groups: list[list[int]] = []
-        for i in range(start, end):
-            if taken.inside(i) or (i == start and escaped(text, i)):
-                continue
-            if groups and groups[-1][1] == i and roles.get(groups[-1][0]) == roles.get(i):
-                groups[-1][1] = i + 1
-            else:
-                groups.append([i, i + 1])
-        for lo, hi in groups:
-            role = roles.get(lo)
-            if role == "literal" and match.group()[0] == "~":
-                continue
-            paired = role if role in (OPEN, CLOSE) else SOLO
-            taken.add(Found(lo, hi, "emphasis", paired, literal=role == "literal"))
-
-
-def _ascii_word(char: str) -> bool:
-    return char.isascii() and char.isalnum()

@@ -168,9 +168,12 @@ def _snap(
 ) -> tuple[int, bool] | None:
     """(index, replace?) for a break near `target`: a space to replace, or a place between two
     Japanese characters to insert at."""
-    if target < len(letters) and letters[target] == " " and target >= floor:
-        if _fits(letters, (target, True), roles, between):
-            return target, True
+    if (
+        floor <= target < len(letters)
+        and letters[target] == " "
+        and _fits(letters, (target, True), roles, between)
+    ):
+        return target, True
     if (
         floor < target < len(letters)
         and wide(letters[target - 1])
