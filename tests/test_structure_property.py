@@ -152,8 +152,23 @@ def document(draw: st.DrawFn) -> str:
     return "\n\n".join(blocks + definitions) + "\n"
 
 
-# Documents the property found; each is checked on every run.
-FOUND: tuple[str, ...] = ()
+# Documents the property (or the corpus) found while this was built; each is checked on every run.
+FOUND: tuple[str, ...] = (
+    # the second `*` of a strong closer followed by an opener was read as an opener
+    "を参照してください **構成図**_構成図_ です。\n",
+    # words moved out between two openers: `** *b***` must not become `***b***`
+    "## を参照してください **とても *構成図*** について書きました。\n",
+    "これは**モデル *公式ドキュメント***について書きました。\n",
+    # a literal `*` moved to the start of a lazy continuation line: no list item
+    "> について書きました*学習データ**これはことです\nを参照してください！\n",
+    # a space moved out of a closer and an opener glued two runs together
+    "の説明**モデル**_公式ドキュメント_を参照してください **公式ドキュメント* ことです。\n",
+    # a hard break stays between the same atoms
+    "> の説明\\\n> <https://example.com/a> です [**確認**](/x) です。\n",
+    # a URL ends at the bracket it did not open; brackets inside link text stay as written
+    "注意(https://example.com/a/)ただ設定は別です。\n",
+    "- [[AutoHotKey]インストールと初期設定](https://example.com/ahk)\n",
+)
 
 
 def _translations(docs: list[str]) -> list[tuple[str, str]]:
