@@ -68,3 +68,8 @@ def is_atom(char: str) -> bool:
 def ends_latin(char: str) -> bool:
     """The last character of an English word or sentence (a space follows it in English)."""
     return char.isascii() and (char.isalnum() or char in ".,!?;:)\"'")
+
+
+# A line break of the source that the translation had no place for (a one-word answer over two
+# lines): it travels in the working text as this control character, and render joins the lines.
+DROPPED_BREAK = "\x1f"

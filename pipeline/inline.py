@@ -14,8 +14,7 @@ started and ended, and they are stricter than the deliberately generous scans he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
 
 from markdown_it.common import html_re
 from markdown_it.common.utils import isMdAsciiPunct, normalizeReference
@@ -23,18 +22,10 @@ from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
 from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 
 from pipeline import chars
+from pipeline.inline_base import CLOSE, OPEN, SOLO, Found, Taken, escaped
+from pipeline.inline_emphasis import scan_emphasis, split_delimiter_runs
 
-# Roles decide English spacing: an opening atom hugs the text after it, a closing atom the text
-# before it, a solo atom stands between words.
-OPEN, CLOSE, SOLO = "open", "close", "solo"
-
-
-@dataclass(frozen=True)
-class Found:
-    start: int
-    end: int
-    kind: str
-    role: str = SOLO
+__all__ = ["CLOSE", "OPEN", "SOLO", "Found", "escaped", "scan_atoms"]
 
 
 _CODE_RUN = re.compile(r"`+")
@@ -62,7 +53,12 @@ _HTML_TAG = re.compile(
     )
     + ")"
 )
-_BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[!-;=?-Z\\^_a-z|~]+")
+_URL_CHAR = r"[!-;=?-Z\\^_a-z|~]"
+_BARE_URL = re.compile(rf"(?:https?://|ftp://|www\.){_URL_CHAR}+")
+# Past the host, a URL goes on over non-ASCII characters (Japanese paths and queries) up to
+# whitespace, a closing bracket or Japanese punctuation, though Hugo's linkify stops earlier.
+_URL_PATH = re.compile(rf"(?:{_URL_CHAR}|[^\x00-\x7f\s{chars.PUNCTUATION}])+")
+_URL_PATH_STARTED = re.compile(r"(?:[a-z]+://|www\.)[^/?#]*[/?#]")
 _URL_TRAIL = ".,:;!?*_~'\""
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
@@ -75,14 +71,17 @@ def scan_atoms(
     references: Collection[str] = (),
     fixed: tuple[tuple[int, int, str], ...] = (),
     heading: bool = False,
+    delimiters: Mapping[int, str] | None = None,
 ) -> list[Found]:
     """Atoms of one block's inline text, sorted and non-overlapping.
 
     `fixed` are ranges already known to be atoms (shortcodes lexed on the raw text). `references`
     are the normalized labels of link reference definitions, so `[text][label]` is recognised.
+    `delimiters` are the parser's roles of `*`, `_` and `~` by position (open, close, literal);
+    without them (text Markdown does not parse, such as an HTML block) runs are paired by scan.
     """
     found: list[Found] = [Found(s, e, kind) for s, e, kind in fixed]
-    taken = _Taken(found)
+    taken = Taken(found)
     _scan_code_spans(text, taken)
     _scan_from(text, "<", _autolink_end, "url", taken)
     _scan_from(text, "<", _html_tag_end, "html", taken)
@@ -92,7 +91,10 @@ def scan_atoms(
     _scan_bare_urls(text, taken)
     _scan_from(text, "&", _entity_end, "entity", taken)
     _scan_escapes(text, taken)
-    _scan_emphasis(text, taken)
+    if delimiters is None:
+        scan_emphasis(text, taken)
+    else:
+        split_delimiter_runs(text, taken, delimiters)
     if heading:
         match = _HEADING_ATTR.search(text)
         if match and match.group().strip():
@@ -101,43 +103,14 @@ def scan_atoms(
     return sorted(taken.items, key=lambda f: f.start)
 
 
-class _Taken:
-    """The atoms found so far; a later rule never claims characters an earlier one took."""
-
-    def __init__(self, items: list[Found]) -> None:
-        self.items = list(items)
-
-    def free(self, start: int, end: int) -> bool:
-        return all(end <= f.start or start >= f.end for f in self.items)
-
-    def inside(self, pos: int) -> bool:
-        return any(f.start <= pos < f.end for f in self.items)
-
-    def absorb(self, item: Found) -> bool:
-        """Add `item`, swallowing atoms wholly inside it (a shortcode inside a code span is
-        part of the code); refuse it when it would cut one in half."""
-        inner = [f for f in self.items if item.start <= f.start and f.end <= item.end]
-        rest = [f for f in self.items if f not in inner]
-        if any(not (item.end <= f.start or item.start >= f.end) for f in rest):
-            return False
-        self.items = [*rest, item]
-        return True
-
-    def add(self, item: Found) -> bool:
-        if item.end > item.start and self.free(item.start, item.end):
-            self.items.append(item)
-            return True
-        return False
-
-
-def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: _Taken) -> None:
+def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: Taken) -> None:
     for match in pattern.finditer(text):
         if not escaped(text, match.start()):
             taken.add(Found(match.start(), match.end(), kind))
 
 
 def _scan_from(
-    text: str, opener: str, end_at: Callable[[str, int], int | None], kind: str, taken: _Taken
+    text: str, opener: str, end_at: Callable[[str, int], int | None], kind: str, taken: Taken
 ) -> None:
     """Atoms starting at `opener` characters, left to right, each scan going on after the end
     of the last construct found (as a regex's `finditer` would)."""
@@ -177,15 +150,7 @@ def _entity_end(text: str, pos: int) -> int | None:
     return None
 
 
-def escaped(text: str, pos: int) -> bool:
-    """Is the character at `pos` escaped by an odd run of backslashes before it?"""
-    count = 0
-    while pos - count - 1 >= 0 and text[pos - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
-
-
-def _scan_code_spans(text: str, taken: _Taken) -> None:
+def _scan_code_spans(text: str, taken: Taken) -> None:
     pos = 0
     while True:
         match = _CODE_RUN.search(text, pos)
@@ -204,7 +169,7 @@ def _scan_code_spans(text: str, taken: _Taken) -> None:
         pos = close.end()
 
 
-def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
+def _scan_links(text: str, taken: Taken, references: Collection[str]) -> None:
     """Links and images: `[` or `![` opens, `](dest "title")` or `][label]` closes.
 
     The text between stays prose (it is read), the destination and title syntax do not.
@@ -228,12 +193,32 @@ def _scan_links(text: str, taken: _Taken, references: Collection[str]) -> None:
         kind = "image" if is_image else "link"
         if not taken.free(open_start, start + 1) or not taken.free(close_bracket, tail_end):
             continue
+        tail = text[close_bracket:tail_end]
+        # A shortcut or collapsed reference is its own label: the English needs it spelled out.
+        label = text[start + 1 : close_bracket] if tail in ("]", "][]") else ""
+        title = _title(text, close_bracket, tail_end) if tail.startswith("](") else None
         taken.add(Found(open_start, start + 1, kind, OPEN))
-        taken.add(Found(close_bracket, tail_end, kind, CLOSE))
+        taken.add(Found(close_bracket, tail_end, kind, CLOSE, label=label, title=title))
         pos = start + 1
 
 
-def _matching_bracket(text: str, start: int, taken: _Taken) -> int | None:
+_TITLE = re.compile(r"\]\(\s*(?:<[^>\n]*>|[^\s<]\S*)\s+([\"'(])(.*)([\"')])\s*\)", re.DOTALL)
+_TITLE_CLOSE = {'"': '"', "'": "'", "(": ")"}
+
+
+def _title(text: str, close: int, end: int) -> tuple[int, int, str] | None:
+    """A link or image title with Japanese in it (reader text: a tooltip), as a range of `text`
+    and its quote character."""
+    match = _TITLE.fullmatch(text, close, end)
+    if not match or _TITLE_CLOSE[match.group(1)] != match.group(3):
+        return None
+    title = match.group(2)
+    if "\n" in title or not chars.has_japanese(title):
+        return None
+    return match.start(2), match.end(2), match.group(1)
+
+
+def _matching_bracket(text: str, start: int, taken: Taken) -> int | None:
     depth = 0
     for i in range(start, len(text)):
         if taken.inside(i) and i != start:
@@ -303,7 +288,7 @@ def _inline_destination_end(text: str, paren: int) -> int | None:
     return None
 
 
-def _scan_math(text: str, taken: _Taken) -> None:
+def _scan_math(text: str, taken: Taken) -> None:
     """Inline `$…$` and `$$…$$`, strict rules: no space inside the delimiters, the closing `$`
     not followed by a digit, no Japanese inside, and something math-like inside — `$5から$10` is
     prose, not math."""
@@ -347,12 +332,15 @@ def _math_close(text: str, pos: int, width: int) -> int | None:
         pos = close + 1
 
 
-def _scan_bare_urls(text: str, taken: _Taken) -> None:
+def _scan_bare_urls(text: str, taken: Taken) -> None:
     for match in _BARE_URL.finditer(text):
         start, end = match.start(), match.end()
         if start > 0 and (text[start - 1].isalnum() and text[start - 1].isascii()):
             continue
         url = match.group()
+        more = _URL_PATH.match(text, end) if _URL_PATH_STARTED.match(url) else None
+        if more:
+            url = _unbalanced_cut(text[start : more.end()])
         # Balanced parentheses stay; an unmatched closing one belongs to the prose.
         while url and (
             url[-1] in _URL_TRAIL or (url[-1] == ")" and url.count(")") > url.count("("))
@@ -365,7 +353,20 @@ def _scan_bare_urls(text: str, taken: _Taken) -> None:
             taken.add(Found(start, end, "url"))
 
 
-def _scan_escapes(text: str, taken: _Taken) -> None:
+def _unbalanced_cut(url: str) -> str:
+    """A URL ends before a closing bracket it did not open (`(https://…/日本)ただ…`)."""
+    depth = 0
+    for i, char in enumerate(url):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return url[:i]
+    return url
+
+
+def _scan_escapes(text: str, taken: Taken) -> None:
     i = 0
     while i < len(text) - 1:
         if text[i] == "\\" and isMdAsciiPunct(ord(text[i + 1])) and not taken.inside(i):
@@ -373,38 +374,3 @@ def _scan_escapes(text: str, taken: _Taken) -> None:
             i += 2
             continue
         i += 1
-
-
-def _scan_emphasis(text: str, taken: _Taken) -> None:
-    """Delimiter runs of `*`, `_` (not inside a word) and `~~`, paired in order of appearance."""
-    runs: list[tuple[int, int, str]] = []
-    for match in re.finditer(r"\*+|_+|~~+", text):
-        start, end = match.start(), match.end()
-        if not taken.free(start, end) or escaped(text, start):
-            continue
-        ch = match.group()[0]
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if (
-            ch == "_"
-            and before.isascii()
-            and before.isalnum()
-            and after.isascii()
-            and after.isalnum()
-        ):
-            continue
-        if before.isspace() and after.isspace():
-            continue
-        runs.append((start, end, match.group()))
-    open_runs: dict[str, int] = {}
-    roles: dict[int, str] = {}
-    for index, (start, end, run) in enumerate(runs):
-        after = text[end] if end < len(text) else " "
-        before = text[start - 1] if start else " "
-        if run in open_runs and not before.isspace():
-            roles[open_runs.pop(run)] = OPEN
-            roles[index] = CLOSE
-        elif not after.isspace():
-            open_runs[run] = index
-    for index, (start, end, _run) in enumerate(runs):
-        taken.add(Found(start, end, "emphasis", roles.get(index, SOLO)))

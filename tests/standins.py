@@ -149,3 +149,31 @@ MISBEHAVING = (
     MangledPlaceholders,
     DropSentence,
 )
+
+
+class SpaceShuffling(Recording):
+    """English words, with spaces and words moved around the placeholders the way Marian models
+    move them: a placeholder spaced on both sides, glued to the word before or after it, or with
+    its neighbouring word moved across it (placeholders keep their order). Deterministic per
+    sentence."""
+
+    def one(self, sentence: str) -> str:
+        tokens = re.split(r"((?:ZX|QZ|XQ|ZQ)\d+)", to_english(sentence))
+        digest = hashlib.sha256(sentence.encode("utf-8")).digest()
+        for k in range(1, len(tokens), 2):
+            move = digest[k % len(digest)] % 4
+            before, after = tokens[k - 1], tokens[k + 1]
+            if move == 0:  # spaced on both sides
+                tokens[k - 1], tokens[k + 1] = before.rstrip() + " ", " " + after.lstrip()
+            elif move == 1:  # glued to the word before
+                tokens[k - 1] = before.rstrip()
+            elif move == 2:  # glued to the word after
+                tokens[k + 1] = after.lstrip()
+            else:  # the word after moves in front of the placeholder
+                words = after.split(" ")
+                lead = next((i for i, w in enumerate(words) if w), None)
+                if lead is not None and k + 2 < len(tokens):
+                    word = words.pop(lead)
+                    tokens[k - 1] = before.rstrip() + " " + word + " "
+                    tokens[k + 1] = " ".join(words)
+        return re.sub(r" {2,}", " ", "".join(tokens)).strip()

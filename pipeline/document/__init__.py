@@ -11,6 +11,7 @@ character (U+E000 + its index) and each line break inside the block by "\\n", wh
 break spaces, the next line's `> ` or list indentation) is kept in `breaks`.
 """
 
+from pipeline.document.delimiters import markdown as markdown_parser
 from pipeline.document.model import Atom, CodeBlock, Document, Prose, Span, Verbatim
 from pipeline.document.parse import parse_body, parse_document
 
@@ -21,6 +22,7 @@ __all__ = [
     "Prose",
     "Span",
     "Verbatim",
+    "markdown_parser",
     "parse_body",
     "parse_document",
 ]

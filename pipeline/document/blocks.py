@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline import chars
+from pipeline.document.delimiters import delimiter_roles
 from pipeline.document.lines import Line
 from pipeline.document.masking import Masked
 from pipeline.document.model import CodeBlock, Prose
@@ -35,6 +38,7 @@ class Plan:
     """What the block walk decided: prose units, verbatim-only ranges, code blocks."""
 
     units: list[Prose] = field(default_factory=list)
+    nested: list[Prose] = field(default_factory=list)  # link titles inside the units' atoms
     forced_verbatim: list[tuple[int, int]] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
@@ -48,6 +52,8 @@ class Context:
     masked: Masked
     plan: Plan
     prose_fences: bool = False
+    md: MarkdownIt | None = None  # the parser, for delimiter roles of text it did not see
+    env: dict[str, Any] = field(default_factory=dict)  # the document parse's environment
 
     @property
     def body(self) -> str:
@@ -58,9 +64,33 @@ class Context:
         return line.start, line.end
 
     def emit(
-        self, spans: list[tuple[int, int]], kind: str, *, heading: bool, line_start: bool
+        self,
+        spans: list[tuple[int, int]],
+        kind: str,
+        *,
+        heading: bool,
+        line_start: bool,
+        markdown: bool = True,
     ) -> None:
-        self.plan.units.extend(emit(spans, kind, self.doc, heading=heading, line_start=line_start))
+        """`markdown`: the text is parsed as Markdown (not so in an HTML block)."""
+        delimiters = self._delimiters(spans) if markdown and self.md is not None else None
+        units, nested = emit(
+            spans, kind, self.doc, heading=heading, line_start=line_start, delimiters=delimiters
+        )
+        self.plan.units.extend(units)
+        self.plan.nested.extend(nested)
+
+    def _delimiters(self, spans: list[tuple[int, int]]) -> dict[int, str]:
+        """The parser's delimiter roles over the block's text as markdown-it reads it
+        (shortcodes masked), in the positions of the block's logical text."""
+        assert self.md is not None
+        parts = []
+        for lo, hi in spans:
+            index = self.masked.line_of(lo)
+            start = self.lines[index].start
+            parts.append(self.masked.texts[index][lo - start : hi - start])
+        text = "\n".join(parts)
+        return delimiter_roles(self.md, text, self.env, self.env.get("references", {}))
 
 
 def walk(tokens: list[Token], ctx: Context) -> None:
@@ -258,4 +288,4 @@ def _html_text(block: str, lo: int, hi: int, first_line: int, ctx: Context) -> N
         line += 1
         column = 0
     if spans:
-        ctx.emit(spans, "html", heading=False, line_start=False)
+        ctx.emit(spans, "html", heading=False, line_start=False, markdown=False)

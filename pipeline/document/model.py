@@ -13,6 +13,15 @@ class Atom:
     kind: str
     raw: str
     role: str = SOLO
+    # Offsets in `raw` of characters that were literal text in the source although English
+    # could read them as markup (a `*` the parser did not pair): render escapes them there.
+    literal: tuple[int, ...] = ()
+    # A shortcut or collapsed reference's close: its label, where it goes in `raw` (just after
+    # the `]`), and the index of the atom that opens the link.
+    label: str = ""
+    label_at: int = -1
+    partner: int = -1
+    start: int = -1  # where `raw` starts in the body (nested prose units are spliced into it)
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,11 @@ class Document:
     body: str
     spans: tuple[Span, ...]
     code_blocks: tuple[CodeBlock, ...] = field(default=())
+    # Prose inside an atom of a prose span (a link's or image's title): translated like any
+    # unit, put back into that atom when it is rendered.
+    nested: tuple[Prose, ...] = field(default=())
 
     @property
     def prose(self) -> tuple[Prose, ...]:
-        return tuple(s for s in self.spans if isinstance(s, Prose))
+        """The units in reading order of the spans, then the nested ones."""
+        return (*(s for s in self.spans if isinstance(s, Prose)), *self.nested)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-
 from pipeline.document.blocks import Context, Plan, walk
+from pipeline.document.definitions import definition_titles
+from pipeline.document.delimiters import markdown
 from pipeline.document.lines import Ranges, line_table
 from pipeline.document.masking import Masked, mask_shortcodes
 from pipeline.document.model import CodeBlock, Document, Prose, Span, Verbatim
@@ -19,33 +17,34 @@ def parse_document(text: str, *, prose_fences: bool = False) -> Document:
     """Raises FrontMatterError for unreadable front matter. With `prose_fences`, unlabelled
     fences that hold only Japanese prose (some authors quote text that way) are prose too."""
     front_matter, body = split_front_matter(text)
-    spans, code_blocks = parse_body(body, prose_fences=prose_fences)
-    return Document(front_matter, body, spans, code_blocks)
-
-
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
-    return md
+    spans, code_blocks, nested = parse_body(body, prose_fences=prose_fences)
+    return Document(front_matter, body, spans, code_blocks, nested)
 
 
 def parse_body(
     body: str, *, prose_fences: bool = False
-) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...]]:
+) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...], tuple[Prose, ...]]:
+    """The body's spans, its code blocks, and the prose nested in atoms (link titles)."""
     lines = line_table(body)
     masked = Masked(lines)
     shortcodes = mask_shortcodes(body, masked)
     env: dict = {}
-    tokens = _markdown().parse(masked.source(), env)
+    md = markdown()
+    tokens = md.parse(masked.source(), env)
     references = frozenset(env.get("references", {}).keys())
     doc = DocumentText.of(body, shortcodes.atoms, shortcodes.cuts, references)
     plan = Plan(forced_verbatim=list(shortcodes.data))
-    context = Context(doc, lines, masked, plan, prose_fences)
+    context = Context(doc, lines, masked, plan, prose_fences, md, env)
     walk(tokens, context)
     verbatim = Ranges.of(plan.forced_verbatim)
     units = plan.units + _param_units(shortcodes.cuts, context, verbatim)
+    units += definition_titles(masked, plan.code_lines, env.get("references", {}))
     units = _drop_overlaps(units, verbatim)
-    return _assemble(body, units), tuple(sorted(plan.code_blocks, key=lambda c: c.start))
+    nested = tuple(
+        n for n in plan.nested if any(u.start <= n.start and n.end <= u.end for u in units)
+    )
+    code_blocks = tuple(sorted(plan.code_blocks, key=lambda c: c.start))
+    return _assemble(body, units), code_blocks, nested
 
 
 def _param_units(cuts: tuple[Shortcode, ...], ctx: Context, verbatim: Ranges) -> list[Prose]:

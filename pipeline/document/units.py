@@ -8,6 +8,7 @@ parameters are prose themselves cut the block into several units.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pipeline import chars
@@ -90,13 +91,26 @@ class _Block:
 
 
 def emit(
-    spans: list[tuple[int, int]], kind: str, doc: DocumentText, *, heading: bool, line_start: bool
-) -> list[Prose]:
+    spans: list[tuple[int, int]],
+    kind: str,
+    doc: DocumentText,
+    *,
+    heading: bool,
+    line_start: bool,
+    delimiters: Mapping[int, str] | None = None,
+) -> tuple[list[Prose], list[Prose]]:
     """Turn a block's per-line content ranges into prose units, cut around shortcodes whose
-    parameters are prose themselves."""
+    parameters are prose themselves; and the units nested in their atoms (link titles).
+    `delimiters` are the parser's roles of the block's `*`, `_` and `~` by logical position."""
     block = _Block.of(doc.body, spans)
     fixed, roles, cut_ranges = _shortcodes(block, doc, spans[0][0], spans[-1][1])
-    found = scan_atoms(block.logical, references=doc.references, fixed=fixed, heading=heading)
+    found = scan_atoms(
+        block.logical,
+        references=doc.references,
+        fixed=fixed,
+        heading=heading,
+        delimiters=delimiters,
+    )
     found = [
         Found(f.start, f.end, f.kind, roles.get((f.start, f.end), f.role))
         if f.kind == "shortcode"
@@ -104,6 +118,7 @@ def emit(
         for f in found
     ]
     units: list[Prose] = []
+    nested: list[Prose] = []
     piece_start = 0
     first_piece = True
     end = len(block.logical)
@@ -114,9 +129,25 @@ def emit(
         unit = _unit(block, piece_start, atom.start, inner, kind, line_start and first_piece)
         if unit is not None:
             units.append(unit)
+            nested.extend(_titles(block, unit, inner))
         first_piece = False
         piece_start = atom.end
-    return units
+    return units, nested
+
+
+def _titles(block: _Block, unit: Prose, found: list[Found]) -> list[Prose]:
+    """A link's or image's title is reader text (a tooltip): a unit of its own inside the
+    link's closing atom."""
+    out: list[Prose] = []
+    for f in found:
+        if f.title is None:
+            continue
+        lo, hi, quote = f.title
+        start, end = block.to_body(lo), block.to_body(hi)
+        if unit.start <= start and end <= unit.end:
+            text = block.logical[lo:hi]
+            out.append(Prose(start, end, text, (), (), "caption", False, quote))
+    return out
 
 
 def _shortcodes(
@@ -155,47 +186,83 @@ def _unit(
         hi -= 1
     if hi <= lo:
         return None
-    found = _merge_adjacent([f for f in found if lo <= f.start and f.end <= hi])
-    if len(found) > chars.ATOM_LIMIT:
+    groups = _merge_adjacent([f for f in found if lo <= f.start and f.end <= hi])
+    if len(groups) > chars.ATOM_LIMIT:
         return None
     text: list[str] = []
-    atoms: list[Atom] = []
     breaks: list[str] = []
     pos = lo
-    for atom in [*found, Found(hi, hi, "end")]:
-        for i in range(pos, atom.start):
+    for index, group in enumerate([*groups, [Found(hi, hi, "end")]]):
+        for i in range(pos, group[0].start):
             if logical[i] == "\n":
                 text.append("\n")
                 breaks.append(block.raw(i, i + 1))
             else:
                 text.append(logical[i])
-        if atom.kind == "end":
+        if group[0].kind == "end":
             break
-        text.append(chars.atom_char(len(atoms)))
-        atoms.append(Atom(atom.kind, block.raw(atom.start, atom.end), atom.role))
-        pos = atom.end
+        text.append(chars.atom_char(index))
+        pos = group[-1].end
+    atoms = tuple(_atom(block, group, groups) for group in groups)
     start, end = block.to_body(lo), block.to_body(hi)
-    return Prose(start, end, "".join(text), tuple(atoms), tuple(breaks), kind, line_start)
+    return Prose(start, end, "".join(text), atoms, tuple(breaks), kind, line_start)
 
 
-def _merge_adjacent(found: list[Found]) -> list[Found]:
-    """Atoms with nothing between them are one atom: fewer placeholders for the model."""
-    merged: list[Found] = []
+def _atom(block: _Block, group: list[Found], groups: list[list[Found]]) -> Atom:
+    """One atom from adjacent found items: its raw text, role, literal characters, and for a
+    shortcut or collapsed reference the label and the atom that opens the link."""
+    lo, hi = group[0].start, group[-1].end
+    body_start = block.to_body(lo)
+    literal: list[int] = []
+    label, label_at, partner = "", -1, -1
+    for f in group:
+        offset = block.to_body(f.start) - body_start
+        if f.literal:
+            literal.extend(range(offset, offset + f.end - f.start))
+        if f.label:
+            label, label_at = " ".join(f.label.split()), offset + 1
+            opener = f.start - len(f.label) - 1
+            partner = next(
+                (k for k, g in enumerate(groups) if g[0].start <= opener < g[-1].end), -1
+            )
+    return Atom(
+        "+".join(f.kind for f in group),
+        block.raw(lo, hi),
+        _group_role(group) or SOLO,
+        tuple(literal),
+        label,
+        label_at,
+        partner,
+        body_start,
+    )
+
+
+def _merge_adjacent(found: list[Found]) -> list[list[Found]]:
+    """Atoms with nothing between them are one atom (fewer placeholders for the model), as long
+    as the merged atom still has one role: `*__` (a close, then an open) stays two atoms."""
+    groups: list[list[Found]] = []
     for atom in found:
-        if merged and merged[-1].end == atom.start:
-            previous = merged[-1]
-            role = _merged_role(previous.role, atom.role)
-            merged[-1] = Found(previous.start, atom.end, previous.kind + "+" + atom.kind, role)
-        else:
-            merged.append(atom)
-    return merged
+        if groups and groups[-1][-1].end == atom.start:
+            candidate = [*groups[-1], atom]
+            if _group_role(candidate) is not None:
+                groups[-1] = candidate
+                continue
+        groups.append([atom])
+    return groups
 
 
-def _merged_role(left: str, right: str) -> str:
-    if left == right:
-        return left
-    if left == CLOSE and right == OPEN:
-        return SOLO
-    if left == OPEN or right == OPEN:
-        return OPEN if left != CLOSE else SOLO
-    return CLOSE if CLOSE in (left, right) else SOLO
+def _group_role(group: list[Found]) -> str | None:
+    """Open when it leaves something open, close when it closes something from before, solo
+    when balanced; None when it would do both (it cannot hug both sides)."""
+    closes = opens = 0
+    for f in group:
+        if f.role == OPEN:
+            opens += 1
+        elif f.role == CLOSE:
+            if opens:
+                opens -= 1
+            else:
+                closes += 1
+    if closes and opens:
+        return None
+    return CLOSE if closes else OPEN if opens else SOLO

@@ -284,7 +284,7 @@ def _decode(prep: _Prepared, output: str) -> str | None:
     numbers = [int(m.group(1)) for m in found]
     if sorted(numbers) != list(range(1, len(prep.slots) + 1)):
         return None
-    if not _pairs_in_order(prep.slots, numbers):
+    if not _pairs_in_order(prep.slots, numbers) or _emptied_pair(prep, output, found):
         return None
     out: list[str] = []
     pos = 0
@@ -313,6 +313,32 @@ def _pairs_in_order(slots: tuple[_Slot, ...], numbers: list[int]) -> bool:
             pairs[stack.pop()] = i
     where = {n - 1: k for k, n in enumerate(numbers)}
     return all(where[o] < where[c] for o, c in pairs.items())
+
+
+def _emptied_pair(prep: _Prepared, output: str, found: list[re.Match[str]]) -> bool:
+    """A link or emphasis whose text the model moved out (`[](/url)`, `** **`) is lost."""
+    stack: list[int] = []
+    at = {int(m.group(1)) - 1: m for m in found}
+    for i, slot in enumerate(prep.slots):
+        if slot.role == _OPEN:
+            stack.append(i)
+        elif slot.role == _CLOSE and stack:
+            o = stack.pop()
+            source = prep.flat[prep.flat.find(prep.slots[o].char) + 1 : prep.flat.find(slot.char)]
+            english = output[at[o].end() : at[i].start()]
+            if source.strip() and not english.strip():
+                return True
+    # Two openers (or closers) the model pushed together, where the source had text between
+    # them, change the nesting (`**a *b***` read as `***b***`).
+    ordered = sorted(found, key=lambda m: m.start())
+    for left, right in zip(ordered, ordered[1:], strict=False):
+        first, second = (prep.slots[int(m.group(1)) - 1] for m in (left, right))
+        if first.role != second.role or first.role not in (_OPEN, _CLOSE):
+            continue
+        lo, hi = sorted((prep.flat.find(first.char), prep.flat.find(second.char)))
+        if prep.flat[lo + 1 : hi].strip() and not output[left.end() : right.start()].strip():
+            return True
+    return False
 
 
 # --- the fallbacks ------------------------------------------------------------------------------

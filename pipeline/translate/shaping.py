@@ -38,24 +38,9 @@ def finish(prep: _Prepared, decoded: str) -> str:
     text = decoded
     if not chars.has_japanese_letters(text) and chars.has_japanese_letters(prep.flat):
         text = _english_punctuation(text)
-    text = _hug_paired_atoms(prep, text)
     roles = {slot.char: slot.role for slot in prep.slots if slot.char}
     text = _space_atoms(prep.flat, text, roles)
     return _restore_breaks(prep, text)
-
-
-def _hug_paired_atoms(prep: _Prepared, text: str) -> str:
-    """`[`, `**` and `~~` hug the text they open, and their closers the text they close: a space
-    there breaks the Markdown (`~~ text~~` is not struck through). Spaces the source had stay."""
-    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
-    out = text
-    for char, role in roles.items():
-        index = prep.flat.find(char)
-        if role == OPEN and not prep.flat[index + 1 : index + 2].isspace():
-            out = re.sub(re.escape(char) + r"[ \t]+", char, out)
-        elif role == CLOSE and not prep.flat[index - 1 : index].isspace():
-            out = re.sub(r"[ \t]+" + re.escape(char), char, out)
-    return out
 
 
 def _english_punctuation(text: str) -> str:
@@ -103,9 +88,13 @@ def _neighbours(flat: str) -> dict[tuple[str, str], str]:
 
 def _restore_breaks(prep: _Prepared, text: str) -> str:
     """Put each source line break back: where the text around it survived translation, exactly
-    there; otherwise at the word boundary nearest its relative place."""
+    there; otherwise at the word boundary nearest its relative place. A break never goes at the
+    start or end of the text, next to another break, or on the inner side of a delimiter (that
+    would change the block or the emphasis); where there is no such place (a one-word answer),
+    it travels as `chars.DROPPED_BREAK` and render joins the lines."""
     if not prep.breaks:
         return text
+    roles = {slot.char: slot.role for slot in prep.slots if slot.char}
     letters = list(text)
     scale = len(letters) / max(1, len(prep.flat))
     floor = 0
@@ -113,12 +102,17 @@ def _restore_breaks(prep: _Prepared, text: str) -> str:
     for position, sep in prep.breaks:
         current = "".join(letters)
         target = max(floor, min(len(letters), round(position * scale)))
-        spot = _anchored(prep.flat, position, sep, current, target, floor, previous) or _snap(
-            letters, target, floor
-        )
+        spot = _anchored(prep.flat, position, sep, current, target, floor, previous)
+        # Between the same atoms as in the source if possible (a hard break stays on its side
+        # of a link), else anywhere it fits.
+        between = sum(map(chars.is_atom, prep.flat[:position]))
+        if spot is None or not _fits(letters, spot, {}, between):
+            spot = _snap(letters, target, floor, roles, between) or _snap(
+                letters, target, floor, roles
+            )
         previous = position + len(sep)
         if spot is None:
-            letters.append("\n")
+            letters.append(chars.DROPPED_BREAK)
             floor = len(letters)
         elif spot[1]:
             letters[spot[0]] = "\n"
@@ -128,6 +122,25 @@ def _restore_breaks(prep: _Prepared, text: str) -> str:
             floor = spot[0] + 1
         scale = len(letters) / max(1, len(prep.flat))
     return "".join(letters)
+
+
+def _fits(
+    letters: list[str], spot: tuple[int, bool], roles: dict[str, str], between: int = -1
+) -> bool:
+    """Text on both sides of the break, within its line, and no delimiter's inner side; with
+    `between`, that many atoms before it."""
+    index, replacing = spot
+    if between >= 0 and sum(map(chars.is_atom, letters[:index])) != between:
+        return False
+    before = letters[:index]
+    after = letters[index + 1 if replacing else index :]
+    line = "".join(before).rsplit("\n", 1)[-1]
+    rest = "".join(after).split("\n", 1)[0]
+    if not line.strip(" \t") or not rest.strip(" \t"):
+        return False
+    left = line.rstrip(" \t")[-1]
+    right = rest.lstrip(" \t")[0]
+    return roles.get(left) != OPEN and roles.get(right) != CLOSE
 
 
 def _anchored(
@@ -150,15 +163,30 @@ def _anchored(
     return None if best is None else (best, bool(sep))
 
 
-def _snap(letters: list[str], target: int, floor: int) -> tuple[int, bool] | None:
+def _snap(
+    letters: list[str], target: int, floor: int, roles: dict[str, str], between: int = -1
+) -> tuple[int, bool] | None:
     """(index, replace?) for a break near `target`: a space to replace, or a place between two
     Japanese characters to insert at."""
-    if target < len(letters) and letters[target] == " " and target >= floor:
+    if (
+        floor <= target < len(letters)
+        and letters[target] == " "
+        and _fits(letters, (target, True), roles, between)
+    ):
         return target, True
-    if floor < target < len(letters) and wide(letters[target - 1]) and wide(letters[target]):
+    if (
+        floor < target < len(letters)
+        and wide(letters[target - 1])
+        and wide(letters[target])
+        and _fits(letters, (target, False), roles, between)
+    ):
         return target, False
     for distance in range(1, len(letters) + 1):
         for index in (target - distance, target + distance):
-            if floor <= index < len(letters) and letters[index] == " ":
+            if (
+                floor <= index < len(letters)
+                and letters[index] == " "
+                and _fits(letters, (index, True), roles, between)
+            ):
                 return index, True
     return None
