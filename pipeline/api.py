@@ -22,6 +22,7 @@ from pipeline.frontmatter import (
     has_key,
     reader_fields,
     splice,
+    split_front_matter,
     string_value,
 )
 from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
@@ -348,7 +349,7 @@ def _front_matter(
             if summary_path is not None:
                 edits[summary_path] = result.text
             else:
-                return add_key(_spliced(fm, edits), ("summary",), result.text)
+                return _added(fm, edits, result.text, document.body)
         else:
             report.summary = f"none: {result.reason}"
     return _spliced(fm, edits)
@@ -359,6 +360,18 @@ def _spliced(fm: Any, edits: dict[tuple, str]) -> str:
         return fm.raw
     try:
         return splice(fm, edits)
+    except FrontMatterError as exc:
+        raise HonyakuError(f"front matter could not be edited: {exc}") from exc
+
+
+def _added(fm: Any, edits: dict[tuple, str], summary: str, body: str) -> str:
+    """The front matter with the other edits spliced in, then a `summary` key added (to a new
+    YAML block, in the body's line ending, where the post has no front matter)."""
+    spliced = _spliced(fm, edits)
+    try:
+        current = split_front_matter(fm.prefix + spliced)[0] if fm.kind else fm
+        newline = "\r\n" if "\r\n" in body else "\n"
+        return add_key(current, ("summary",), summary, newline=newline)
     except FrontMatterError as exc:
         raise HonyakuError(f"front matter could not be edited: {exc}") from exc
 
