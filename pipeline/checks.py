@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # English is usually 1-4x the character count of the Japanese it translates (kanji carry more
 # per character; kanji-dense phrases such as 機械学習基盤 -> "machine learning platform" reach
@@ -34,15 +35,27 @@ def _chars(text: str) -> int:
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFKC", text))]
+    """Words and punctuation marks; a run of one mark ("......" from "……", "!!!") is one mark,
+    since writers repeat marks for effect and a run says nothing about a decoding loop."""
+    words: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        if words and not word[0].isalnum() and word == words[-1]:
+            continue
+        words.append(word.lower())
+    return words
+
+
+def _is_phrase(gram: Sequence[str]) -> bool:
+    """Only phrases with a word in them count as loops: ". . . ." or "・ ・" is punctuation."""
+    return any(w[0].isalnum() for w in gram)
 
 
 def _consecutive_repeat(words: list[str]) -> str | None:
     for n in range(1, MAX_NGRAM + 1):
         for start in range(len(words) - n * MAX_CONSECUTIVE + 1):
             gram = words[start : start + n]
-            if not any(w[0].isalnum() for w in gram):
-                continue  # "... ..." or "!!!!" is punctuation, not a decoding loop
+            if not _is_phrase(gram):
+                continue
             repeats = 1
             pos = start + n
             while words[pos : pos + n] == gram:
@@ -60,7 +73,10 @@ def _dominant_phrase(words: list[str]) -> str | None:
         counts: dict[tuple[str, ...], int] = {}
         for start in range(len(words) - n + 1):
             gram = tuple(words[start : start + n])
-            counts[gram] = counts.get(gram, 0) + 1
+            if _is_phrase(gram):
+                counts[gram] = counts.get(gram, 0) + 1
+        if not counts:
+            continue
         gram, count = max(counts.items(), key=lambda item: item[1])
         if count >= 3 and count * n >= DOMINANT_SHARE * len(words):
             return " ".join(gram)
