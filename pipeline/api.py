@@ -31,6 +31,7 @@ from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
 
 SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
+BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 class HonyakuError(ValueError):
@@ -263,9 +264,12 @@ def _fence_japanese(document: Document) -> int:
 def _skipped_units(document: Document) -> set[int]:
     """Units in the block right after an `<!-- honyaku: skip -->` comment stay as written."""
     skipped: set[int] = set()
-    for match in SKIP_COMMENT.finditer(document.body):
-        block_end = document.body.find("\n\n", match.end() + 1)
-        end = len(document.body) if block_end < 0 else block_end
+    body = document.body
+    for match in SKIP_COMMENT.finditer(body):
+        start = len(body) - len(body[match.end() :].lstrip(" \t\r\n"))
+        # The block ends at the first blank line, whatever the file's line ending.
+        blank = BLANK_LINE.search(body, start)
+        end = len(body) if blank is None else blank.start()
         skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
     return skipped
 
