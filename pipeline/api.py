@@ -114,10 +114,11 @@ class Engine:
         if scored is not None:  # the same outputs, with the model's score of each
             translate = self.scores.wrap(scored)
             safe = self.scores.wrap(lambda sentences: scored(sentences, safe=True))
+        english = getattr(self.translator, "english", True)
         return Capabilities(
             translate=translate,
             translate_safe=safe,
-            check=output_problem,
+            check=lambda source, output: output_problem(source, output, english=english),
             lookup=self._lookup,
             store=self._store,
             split_clauses=lambda text: segment.split_clauses(

@@ -93,13 +93,18 @@ def length_ratio(source: str, output: str) -> float:
     return _chars(output) / max(1, _chars(source))
 
 
-def output_problem(source: str, output: str) -> str | None:
-    """A short reason why `output` is not an acceptable translation of `source`, or None."""
+def output_problem(source: str, output: str, *, english: bool = True) -> str | None:
+    """A short reason why `output` is not an acceptable translation of `source`, or None.
+
+    ``english=False``: the output is not English (the pseudo preview's marks), so its length
+    says nothing and only emptiness and loops are checked."""
     if not output.strip():
         return "empty" if source.strip() else None
     phrase = repeated_phrase(output)
     if phrase is not None:
         return f"repeats {phrase!r}"
+    if not english:
+        return None
     source_chars, output_chars = _chars(source), _chars(output)
     ratio = length_ratio(source, output)
     if source_chars < SHORT_SOURCE:

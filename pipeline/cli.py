@@ -236,6 +236,9 @@ def _batch(
 ) -> int:
     from pipeline.site.batch import BatchAbort, run_batch
 
+    if settings.dry_run:  # translates nothing, so it never needs the model
+        identity = _dry_identity(targets, settings)
+        return run_batch(targets, settings, _never, identity=identity).exit_code
     engine = _engine(settings)
     options = settings.options()
 
@@ -250,6 +253,26 @@ def _batch(
 
     report = run_batch(targets, settings, one, identity=engine.identity)
     return report.exit_code
+
+
+def _never(text: str, source: Path) -> tuple[str, PostReport]:
+    raise RuntimeError(f"{source}: a dry run translates nothing")
+
+
+def _dry_identity(targets: list[Path], settings: Settings) -> str:
+    """The translator identity for a dry run: the model's, or the lock's where it is absent."""
+    from pipeline.backends.base import DecodingConfig
+    from pipeline.site.dry_run import Wanted, assumed_note, recorded_identity
+
+    try:
+        return _engine(settings).identity
+    except (BackendUnavailable, Fail) as exc:
+        decoding = DecodingConfig(num_beams=settings.beams).key()
+        backend = getattr(settings.backend, "value", str(settings.backend))
+        wanted = Wanted(backend, settings.model, decoding, settings.lock_key(""))
+        identity = recorded_identity(_site_root(targets[0]), wanted)
+        _say(f"honyaku: {assumed_note(str(exc), identity)}")
+        return identity
 
 
 @models_app.command("convert")
