@@ -29,6 +29,7 @@ from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
+from pipeline.wording import count
 
 SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
 BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
@@ -67,7 +68,7 @@ class PostReport:
 
     def line(self) -> str:
         return (
-            f"{self.sentences_total} sentences: {self.translated} translated, "
+            f"{count(self.sentences_total, 'sentence')}: {self.translated} translated, "
             f"{self.from_memory} from memory, {len(self.kept)} kept"
         )
 

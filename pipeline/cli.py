@@ -23,6 +23,7 @@ from pipeline.backends.lazy import BackendUnavailable, LazyBackend
 from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
 from pipeline.modelstore import DEFAULT_MODEL
 from pipeline.settings import Settings, SummaryMethod
+from pipeline.wording import count
 
 app = typer.Typer(
     add_completion=False,
@@ -177,7 +178,8 @@ def _report(post: Path, report: PostReport) -> None:
     for reason in report.kept:
         _say(f"{post}: kept untranslated: {reason}")
     if report.code_fence_japanese:
-        _say(f"{post}: {report.code_fence_japanese} Japanese characters left in code blocks")
+        chars = count(report.code_fence_japanese, "Japanese character")
+        _say(f"{post}: {chars} left in code blocks")
     if report.summary.startswith("none"):
         _say(f"{post}: summary left empty ({report.summary[6:]})")
     _say(report.line())

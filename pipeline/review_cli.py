@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.confidence import THRESHOLD
+from pipeline.wording import count
 
 ReviewOut = Annotated[Path | None, typer.Option("-o", "--output", help="Write the page here (default: honyaku-review.html in the current folder).")]  # fmt: skip
 ReviewJson = Annotated[bool, typer.Option("--json", help="Print the review data as JSON instead of writing the page.")]  # fmt: skip
@@ -117,7 +118,8 @@ def _review(settings: Any, request: tuple, cli: Any) -> None:
         page = render_page(reviews, threshold=threshold, out_dir=target.parent, version=__version__)
         atomic_write(target, page)
         flagged = sum(r.flagged for r in reviews if not r.reviewed)
-        cli._say(f"wrote {target}: {len(reviews)} posts, {flagged} sentences to read")
+        reviewed = f"{count(len(reviews), 'post')}, {count(flagged, 'sentence')} to read"
+        cli._say(f"wrote {target}: {reviewed}")
     if any(r.error for r in reviews):
         raise typer.Exit(1)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from pipeline.wording import count
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -84,8 +86,11 @@ class BatchReport:
                 lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
             if f.note:
                 lines.append(f"  note on {f.source}: {f.note}")
-        for f in self.by_status("partial"):
-            lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
+        for f in self.by_status("partial"):  # once per post, with what to do about it
+            review = f"; {f.flagged} to review: honyaku review {f.source}" if f.flagged else ""
+            lines.append(
+                f"  partly translated: {f.target} ({count(len(f.kept), 'sentence')} kept{review})"
+            )
         for f in self.by_status("skipped"):
             lines.append(f"  skipped {f.source}: {f.reason}")
         for f in self.by_status("failed"):
@@ -93,9 +98,9 @@ class BatchReport:
         for target in self.orphaned:
             lines.append(f"  orphaned English copy (its source is gone): {target}")
         lines += [
-            f"  {f.flagged} sentences to review in {f.target}: honyaku review {f.source}"
+            f"  {count(f.flagged, 'sentence')} to review in {f.target}: honyaku review {f.source}"
             for f in self.files
-            if f.flagged
+            if f.flagged and f.status != "partial"
         ]
         return lines
 
