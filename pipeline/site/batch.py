@@ -206,8 +206,21 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
     if status in ("edited", "foreign") and not run.settings.force:
         return result("skipped", f"{_kept_because(status)}; kept, use --force to overwrite"), lock
     if run.settings.dry_run:
-        return result("planned", status), lock
+        return result(
+            "planned", status, resources=_resources_planned(source, target, text, run, lock)
+        ), lock
     return _translate(_Post(source, target, data, text), status, run, lock, result)
+
+
+def _resources_planned(
+    source: Path, target: Path, text: str, run: _Run, lock: Lock
+) -> tuple[str, ...]:
+    """The bundle files a dry run would copy (the links' targets are the Japanese text's)."""
+    try:
+        plan = copy_bundle_resources(source, target, text, run.site, dry_run=True, lock=lock)
+    except SiteError:
+        return ()  # the real run reports the unsafe destination as a failure
+    return tuple(relative_key(p, run.site.root) for p in plan)
 
 
 def _read(source: Path) -> tuple[bytes, str] | str:

@@ -80,8 +80,9 @@ class BatchReport:
             lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
         verb = "would copy" if self.dry_run else "copied"
         for f in self.files:
-            if f.resources and f.status == "up-to-date":
-                lines.append(f"  {verb} changed resources of {f.target}: {', '.join(f.resources)}")
+            if f.resources:
+                which = "changed resources" if f.status == "up-to-date" else "resources"
+                lines.append(f"  {verb} {which} of {f.target}: {', '.join(f.resources)}")
             if f.source_summary:
                 lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
             if f.note:
