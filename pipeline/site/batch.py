@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from pipeline import __version__
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
+from pipeline.site.config_report import config_findings
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
 from pipeline.site.links import (
@@ -113,6 +114,9 @@ def run_batch(
         _emit(report, settings, out, err)
         return report
     report.root = str(site.root)
+    report.config = [
+        f.line() for f in config_findings(site.root, site.source_lang, site.target_lang)
+    ]
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
     run = _Run(site, settings, settings.lock_key(identity), planned, translate_post, url_editor())

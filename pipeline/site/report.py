@@ -31,6 +31,7 @@ class BatchReport:
     error: str = ""
     strict: bool = False
     dry_run: bool = False
+    config: list[str] = field(default_factory=list)  # what the site config shows untranslated
 
     def by_status(self, status: str) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -57,6 +58,7 @@ class BatchReport:
             },
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
+            "config": self.config,
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -103,6 +105,9 @@ class BatchReport:
             for f in self.files
             if f.flagged and f.status != "partial"
         ]
+        if self.config:
+            lines.append("  the site config has text honyaku does not translate (edit it by hand):")
+            lines += [f"    {line}" for line in self.config]
         return lines
 
 
