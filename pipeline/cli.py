@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline import __version__
+from pipeline import __version__, cli_help
 from pipeline.api import Engine, HonyakuError, PostReport, translate_post
 from pipeline.backends.lazy import BackendUnavailable, LazyBackend
 from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    help="Translate a Japanese Hugo blog into English with a local MarianMT model.",
+    help=cli_help.APP,
 )
 models_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True)
 app.add_typer(models_app, name="models", help="Prepare models ahead of time.")
@@ -120,7 +120,29 @@ def _run(func: Any) -> None:
         raise typer.Exit(130) from None
 
 
-@app.command()
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        print(__version__)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _app_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            expose_value=False,
+            callback=_print_version,
+            help="Print honyaku's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """The options given before a command (the app's help is `cli_help.APP`)."""
+
+
+@app.command(epilog=cli_help.EXAMPLES["translate"] + "\n\n" + cli_help.RULES)
 @with_options(SHARED)
 def translate(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
@@ -185,7 +207,7 @@ def _report(post: Path, report: PostReport) -> None:
     _say(report.line())
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["inspect"])
 @with_options(tuple(p for p in SHARED if p.name in ("prose_fences", "translate_taxonomies")))
 def inspect(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
@@ -213,7 +235,7 @@ def inspect(
     _run(go)
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["batch"] + "\n\n" + cli_help.RULES)
 @with_options(SHARED, BATCH_ONLY)
 def batch(
     paths: Annotated[
@@ -277,7 +299,7 @@ def _dry_identity(targets: list[Path], settings: Settings) -> str:
         return identity
 
 
-@models_app.command("convert")
+@models_app.command("convert", epilog=cli_help.EXAMPLES["models convert"])
 def models_convert(
     model: Annotated[
         str, typer.Argument(help="Hub id or local transformers model folder.")
@@ -307,7 +329,7 @@ from pipeline import review_cli  # noqa: E402  (its commands share this module's
 review_cli.register(app, models_app)
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["version"])
 def version() -> None:
     """Print honyaku's version."""
     print(__version__)
@@ -317,6 +339,12 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")
+    if not sys.stderr.isatty():
+        # Rich draws usage errors in a box wrapped to 80 columns: in a log or a pipe the one
+        # line naming the bad value must stay one line (click's plain message).
+        import typer.core
+
+        typer.core.HAS_RICH = False
     app()
 
 
