@@ -288,9 +288,11 @@ def _dry_identity(targets: list[Path], settings: Settings) -> str:
     from pipeline.backends.base import DecodingConfig
     from pipeline.site.dry_run import Wanted, assumed_note, recorded_identity
 
-    try:
-        return _engine(settings).identity
-    except (BackendUnavailable, Fail) as exc:
+    try:  # the identity only: no model, memory or summary model is loaded for a dry run
+        return LazyBackend(
+            settings.backend, settings.model, settings.device, settings.beams, settings.quantization
+        ).identity
+    except BackendUnavailable as exc:
         decoding = DecodingConfig(num_beams=settings.beams).key()
         backend = getattr(settings.backend, "value", str(settings.backend))
         wanted = Wanted(backend, settings.model, decoding, settings.lock_key(""))
