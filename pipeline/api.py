@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
-from pipeline.document import Atom, Document, Prose, parse_document
+from pipeline.document import Atom, Document, Prose, parse_document, skipped_units
 from pipeline.frontmatter import (
     Field,
     FrontMatterError,
@@ -30,9 +30,6 @@ from pipeline.render import RenderError, escape_line_starts, join_pieces, render
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
 from pipeline.wording import count
-
-SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
-BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 class HonyakuError(ValueError):
@@ -228,7 +225,7 @@ def plan_post(text: str, engine: Engine, options: Options = Options()) -> PostPl
     """Cut a post into the sentences (and clauses) translate sends, as translate does it: skip
     comments, prose fences and the clause budget applied. Raises HonyakuError."""
     document = parse_post(text, prose_fences=options.prose_fences)
-    skipped = _skipped_units(document)
+    skipped = skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
     body_units = [_body_unit(u) for u in document.prose]
@@ -261,19 +258,6 @@ def japanese_in_code(document: Document) -> list[int]:
 def _fence_japanese(document: Document) -> int:
     counts = japanese_in_code(document)
     return sum(n for b, n in zip(document.code_blocks, counts, strict=True) if not b.translated)
-
-
-def _skipped_units(document: Document) -> set[int]:
-    """Units in the block right after an `<!-- honyaku: skip -->` comment stay as written."""
-    skipped: set[int] = set()
-    body = document.body
-    for match in SKIP_COMMENT.finditer(body):
-        start = len(body) - len(body[match.end() :].lstrip(" \t\r\n"))
-        # The block ends at the first blank line, whatever the file's line ending.
-        blank = BLANK_LINE.search(body, start)
-        end = len(body) if blank is None else blank.start()
-        skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
-    return skipped
 
 
 def _plan_unit(

@@ -13,6 +13,7 @@ break spaces, the next line's `> ` or list indentation) is kept in `breaks`.
 
 from pipeline.document.model import Atom, CodeBlock, Document, Prose, Span, Verbatim
 from pipeline.document.parse import parse_body, parse_document
+from pipeline.document.skip import skipped_units
 
 __all__ = [
     "Atom",
@@ -23,4 +24,5 @@ __all__ = [
     "Verbatim",
     "parse_body",
     "parse_document",
+    "skipped_units",
 ]
