@@ -14,6 +14,7 @@ SPLIT = {
     "It works.動いた。": ["It works.", "動いた。"],
     "This is English.これは日本語です。": ["This is English.", "これは日本語です。"],
     "I use Hugo.これは便利です。": ["I use Hugo.", "これは便利です。"],
+    "It works.では次に進みます。": ["It works.", "では次に進みます。"],
     "前の文です。It works.動いた。": ["前の文です。", "It works.", "動いた。"],
 }
 KEPT_WHOLE = [
@@ -22,6 +23,9 @@ KEPT_WHOLE = [
     "Node.jsを使う。",
     "v1.2で直った。",
     "index.mdを開く。",
+    '"Please choose a hostname."の画面では名前を入力します。',
+    "It works.と表示されます。",
+    "It works.は成功の意味です。",
 ]
 
 

@@ -22,6 +22,9 @@ from pipeline.segment.marks import (
 from pipeline.segment.trailers import TRAILER_TAIL_RE, absorb_trailers, trailer_end
 
 _HALF_WIDTH_RUN = frozenset("!?")
+# Particles that attach to what comes before them; a sentence seldom starts with one on its own.
+_PARTICLES = frozenset("はがをとにのもへやで")
+_HIRAGANA = re.compile("[\u3041-\u309f]")
 # A bracketed group up to this many characters is "of ordinary length": never split inside it.
 # Longer ones (or unclosed ones) are ordinary text, so the sentences they hold can be cut.
 _GROUP_MAX = 100
@@ -312,10 +315,13 @@ def _mark_cut(
 def _latin_sentence_end(text: str, start: int, i: int) -> int | None:
     """A Latin sentence glued to the Japanese after it ("It works.動いた。") ends at its period,
     so the English stays as written and only the Japanese goes to the model. A period inside a
-    Japanese sentence ("結果はOK.次に") or after an abbreviation ("e.g.これ") does not."""
-    k = absorb_trailers(text, i + 1)
+    Japanese sentence ("結果はOK.次に"), after an abbreviation ("e.g.これ") or before a closing
+    quote or a particle ("Done."の画面, "It works.と表示") is part of that sentence."""
+    k = i + 1
     if k >= len(text) or not chars.has_japanese_letters(text[k]):
         return None
+    if text[k] in _PARTICLES and not (k + 1 < len(text) and _HIRAGANA.match(text[k + 1])):
+        return None  # the English is the topic or object of the Japanese that follows
     before = text[start:i]
     if chars.has_japanese(before) or not any(c.isascii() and c.isalpha() for c in before):
         return None
