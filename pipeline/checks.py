@@ -27,6 +27,7 @@ DOMINANT_SHARE = 0.5  # one n-gram (n >= 2) covering this share of a long output
 DOMINANT_MIN_WORDS = 12
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+_PAUSE = re.compile(r"([^\w\s])\1")
 
 
 def _chars(text: str) -> int:
@@ -34,15 +35,21 @@ def _chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-def _words(text: str) -> list[str]:
-    """Words and punctuation marks; a run of one mark ("......" from "……", "!!!") is one mark,
-    since writers repeat marks for effect and a run says nothing about a decoding loop."""
+def _words(text: str, *, pauses: bool = False) -> list[str]:
+    """Words and punctuation marks. With ``pauses`` a run of one mark ("......" from "……",
+    "!!!") is one mark: the source pauses that way, and its translation may too."""
     words: list[str] = []
     for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
-        if words and not word[0].isalnum() and word == words[-1]:
+        if pauses and words and not word[0].isalnum() and word == words[-1]:
             continue
         words.append(word.lower())
     return words
+
+
+def has_pause(source: str) -> bool:
+    """Does the source write a pause as a run of marks (……, …, ・・・, 。。。, ！！)? Then runs and
+    phrases of punctuation in its translation are that pause, not a decoding loop."""
+    return _PAUSE.search(unicodedata.normalize("NFKC", source)) is not None
 
 
 def _is_phrase(gram: Sequence[str]) -> bool:
@@ -66,14 +73,14 @@ def _consecutive_repeat(words: list[str]) -> str | None:
     return None
 
 
-def _dominant_phrase(words: list[str]) -> str | None:
+def _dominant_phrase(words: list[str], pauses: bool) -> str | None:
     if len(words) < DOMINANT_MIN_WORDS:
         return None
     for n in range(MAX_NGRAM, 1, -1):
         counts: dict[tuple[str, ...], int] = {}
         for start in range(len(words) - n + 1):
             gram = tuple(words[start : start + n])
-            if _is_phrase(gram):
+            if not pauses or _is_phrase(gram):
                 counts[gram] = counts.get(gram, 0) + 1
         if not counts:
             continue
@@ -83,10 +90,12 @@ def _dominant_phrase(words: list[str]) -> str | None:
     return None
 
 
-def repeated_phrase(output: str) -> str | None:
-    """The phrase an output loops on, if it loops."""
-    words = _words(output)
-    return _consecutive_repeat(words) or _dominant_phrase(words)
+def repeated_phrase(output: str, source: str = "") -> str | None:
+    """The phrase an output loops on, if it loops. Punctuation alone counts only where the
+    source has no pause written as a run of marks (a model's ",,,,,,,," is still a loop)."""
+    pauses = has_pause(source)
+    words = _words(output, pauses=pauses)
+    return _consecutive_repeat(words) or _dominant_phrase(words, pauses)
 
 
 def length_ratio(source: str, output: str) -> float:
@@ -100,7 +109,7 @@ def output_problem(source: str, output: str, *, english: bool = True) -> str | N
     says nothing and only emptiness and loops are checked."""
     if not output.strip():
         return "empty" if source.strip() else None
-    phrase = repeated_phrase(output)
+    phrase = repeated_phrase(output, source)
     if phrase is not None:
         return f"repeats {phrase!r}"
     if not english:

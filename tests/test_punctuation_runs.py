@@ -15,17 +15,19 @@ PAUSES = ["……", "…", "・・・", "。。。", "......", "！！！"]
 
 @pytest.mark.parametrize("pause", PAUSES)
 def test_punctuation_runs_are_not_a_loop(pause: str) -> None:
+    source = f"ちょっと待って{pause}これは本当に動くのかなと思いながら試しました{pause}動いた。"
     english = f"Wait{pause} I tried it while wondering if this really works{pause} and it did."
-    assert repeated_phrase(english) is None
-    assert (
-        output_problem("ちょっと待って、これは本当に動くのかなと思いながら試しました。", english)
-        is None
-    )
+    assert repeated_phrase(english, source) is None
+    assert output_problem(source, english) is None
 
 
 def test_a_real_loop_is_still_one() -> None:
-    assert repeated_phrase("the model is " * 20) is not None
-    assert repeated_phrase("Wait...... the model the model the model the model.") is not None
+    source = "ちょっと待って……これは本当に動くのかなと思いながら試しました。"
+    assert repeated_phrase("the model is " * 20, source) is not None
+    assert repeated_phrase("Wait...... the model the model the model the model.", source)
+    # Punctuation the source does not have is a runaway output, as before.
+    runaway = "First,,,,,,,,,,,,,,,,,,,,, upload the training data to S3."
+    assert output_problem("まず、学習データをS3にアップロードします。", runaway) is not None
 
 
 @pytest.mark.parametrize("pause", ["……", "・・・", "。。。"])
