@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
-from pipeline.document import Atom, Document, Prose, parse_document
+from pipeline.document import Atom, Document, Prose, parse_document, skipped_units
 from pipeline.frontmatter import (
     Field,
     FrontMatterError,
@@ -22,17 +22,17 @@ from pipeline.frontmatter import (
     has_key,
     reader_fields,
     splice,
+    split_front_matter,
     string_value,
 )
 from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
 from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
+from pipeline.wording import count
 
 if TYPE_CHECKING:
     from pipeline.site.blocks import Unchanged
-
-SKIP_COMMENT = re.compile(r"<!--\s*honyaku:\s*skip\s*-->")
 
 
 class HonyakuError(ValueError):
@@ -68,7 +68,7 @@ class PostReport:
 
     def line(self) -> str:
         return (
-            f"{self.sentences_total} sentences: {self.translated} translated, "
+            f"{count(self.sentences_total, 'sentence')}: {self.translated} translated, "
             f"{self.from_memory} from memory, {len(self.kept)} kept"
         )
 
@@ -115,10 +115,11 @@ class Engine:
         if scored is not None:  # the same outputs, with the model's score of each
             translate = self.scores.wrap(scored)
             safe = self.scores.wrap(lambda sentences: scored(sentences, safe=True))
+        english = getattr(self.translator, "english", True)
         return Capabilities(
             translate=translate,
             translate_safe=safe,
-            check=output_problem,
+            check=lambda source, output: output_problem(source, output, english=english),
             lookup=self._lookup,
             store=self._store,
             split_clauses=lambda text: segment.split_clauses(
@@ -233,7 +234,7 @@ def plan_post(
     """Cut a post into the sentences (and clauses) translate sends, as translate does it: skip
     comments, prose fences and the clause budget applied. Raises HonyakuError."""
     document = parse_post(text, prose_fences=options.prose_fences)
-    skipped = _skipped_units(document)
+    skipped = skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
     if unchanged is not None:  # an update: these blocks keep the English in the page
@@ -268,16 +269,6 @@ def japanese_in_code(document: Document) -> list[int]:
 def _fence_japanese(document: Document) -> int:
     counts = japanese_in_code(document)
     return sum(n for b, n in zip(document.code_blocks, counts, strict=True) if not b.translated)
-
-
-def _skipped_units(document: Document) -> set[int]:
-    """Units in the block right after an `<!-- honyaku: skip -->` comment stay as written."""
-    skipped: set[int] = set()
-    for match in SKIP_COMMENT.finditer(document.body):
-        block_end = document.body.find("\n\n", match.end() + 1)
-        end = len(document.body) if block_end < 0 else block_end
-        skipped.update(i for i, u in enumerate(document.prose) if match.end() <= u.start < end)
-    return skipped
 
 
 def _plan_unit(
@@ -359,7 +350,7 @@ def _front_matter(
             if summary_path is not None:
                 edits[summary_path] = result.text
             else:
-                return add_key(_spliced(fm, edits), ("summary",), result.text)
+                return _added(fm, edits, result.text, document.body)
         else:
             report.summary = f"none: {result.reason}"
     return _spliced(fm, edits)
@@ -370,6 +361,18 @@ def _spliced(fm: Any, edits: dict[tuple, str]) -> str:
         return fm.raw
     try:
         return splice(fm, edits)
+    except FrontMatterError as exc:
+        raise HonyakuError(f"front matter could not be edited: {exc}") from exc
+
+
+def _added(fm: Any, edits: dict[tuple, str], summary: str, body: str) -> str:
+    """The front matter with the other edits spliced in, then a `summary` key added (to a new
+    YAML block, in the body's line ending, where the post has no front matter)."""
+    spliced = _spliced(fm, edits)
+    try:
+        current = split_front_matter(fm.prefix + spliced)[0] if fm.kind else fm
+        newline = "\r\n" if "\r\n" in body else "\n"
+        return add_key(current, ("summary",), summary, newline=newline)
     except FrontMatterError as exc:
         raise HonyakuError(f"front matter could not be edited: {exc}") from exc
 

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipeline import __version__
+from pipeline import __version__, cli_help
 from pipeline.api import Engine, HonyakuError, PostReport, translate_post
 from pipeline.backends.lazy import BackendUnavailable, LazyBackend
 from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
 from pipeline.modelstore import DEFAULT_MODEL
 from pipeline.settings import Settings, SummaryMethod
+from pipeline.wording import count
 
 if TYPE_CHECKING:
     from pipeline.site.report import BatchReport
@@ -31,7 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    help="Translate a Japanese Hugo blog into English with a local MarianMT model.",
+    help=cli_help.APP,
 )
 models_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True)
 app.add_typer(models_app, name="models", help="Prepare models ahead of time.")
@@ -132,7 +133,29 @@ def _run(func: Any) -> None:
         raise typer.Exit(getattr(exc, "exit_code", 130)) from None
 
 
-@app.command()
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        print(__version__)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _app_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            expose_value=False,
+            callback=_print_version,
+            help="Print honyaku's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """The options given before a command (the app's help is `cli_help.APP`)."""
+
+
+@app.command(epilog=cli_help.EXAMPLES["translate"] + "\n\n" + cli_help.RULES)
 @with_options(SHARED)
 def translate(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
@@ -204,13 +227,14 @@ def _report(post: Path, report: PostReport) -> None:
     for reason in report.kept:
         _say(f"{post}: kept untranslated: {reason}")
     if report.code_fence_japanese:
-        _say(f"{post}: {report.code_fence_japanese} Japanese characters left in code blocks")
+        chars = count(report.code_fence_japanese, "Japanese character")
+        _say(f"{post}: {chars} left in code blocks")
     if report.summary.startswith("none"):
         _say(f"{post}: summary left empty ({report.summary[6:]})")
     _say(report.line())
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["inspect"])
 @with_options(tuple(p for p in SHARED if p.name in ("prose_fences", "translate_taxonomies")))
 def inspect(
     post: Annotated[Path, typer.Argument(help="A Japanese Markdown post.")],
@@ -238,7 +262,7 @@ def inspect(
     _run(go)
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["batch"] + "\n\n" + cli_help.RULES)
 @with_options(SHARED, BATCH_ONLY)
 def batch(
     paths: Annotated[
@@ -258,25 +282,16 @@ def _exit(code: int) -> None:
     raise typer.Exit(code)
 
 
-def _no_model(*args: Any) -> tuple[str, PostReport]:
-    raise AssertionError("a check translates nothing")  # pragma: no cover - never called
-
-
 def _batch(
     targets: list[Path], settings: Settings, reports: dict[Path, PostReport] | None = None
 ) -> BatchReport:
     from pipeline.corrections import SiteTranslator
     from pipeline.site.batch import BatchAbort, run_batch
 
-    try:
-        engine = _engine(settings)
-    except BackendUnavailable:
-        if not settings.check:
-            raise
-        # A check in CI has no model: it compares everything but the model's identity.
-        from pipeline.site.status import UNKNOWN_MODEL
-
-        return run_batch(targets, settings, _no_model, identity=UNKNOWN_MODEL)
+    if settings.dry_run or settings.check:  # translates nothing, so it never needs the model
+        identity = _check_identity(settings) if settings.check else _dry_identity(targets, settings)
+        return run_batch(targets, settings, _never, identity=identity)
+    engine = _engine(settings)
 
     class Translator(SiteTranslator):
         def __call__(self, *args: Any) -> tuple[str, PostReport]:
@@ -291,7 +306,42 @@ def _batch(
     return run_batch(targets, settings, one, identity=engine.identity)
 
 
-@models_app.command("convert")
+def _never(text: str, source: Path) -> tuple[str, PostReport]:
+    raise RuntimeError(f"{source}: a dry run translates nothing")
+
+
+def _check_identity(settings: Settings) -> str:
+    """A check compares the model's identity when the model is there; in CI, where it is not,
+    everything else in the lock (sources, edits, options, glossary)."""
+    from pipeline.site.status import UNKNOWN_MODEL
+
+    try:
+        return LazyBackend(
+            settings.backend, settings.model, settings.device, settings.beams, settings.quantization
+        ).identity
+    except BackendUnavailable:
+        return UNKNOWN_MODEL
+
+
+def _dry_identity(targets: list[Path], settings: Settings) -> str:
+    """The translator identity for a dry run: the model's, or the lock's where it is absent."""
+    from pipeline.backends.base import DecodingConfig
+    from pipeline.site.dry_run import Wanted, assumed_note, recorded_identity
+
+    try:  # the identity only: no model, memory or summary model is loaded for a dry run
+        return LazyBackend(
+            settings.backend, settings.model, settings.device, settings.beams, settings.quantization
+        ).identity
+    except BackendUnavailable as exc:
+        decoding = DecodingConfig(num_beams=settings.beams).key()
+        backend = getattr(settings.backend, "value", str(settings.backend))
+        wanted = Wanted(backend, settings.model, decoding, settings.lock_key(""))
+        identity = recorded_identity(_site_root(targets[0]), wanted)
+        _say(f"honyaku: {assumed_note(str(exc), identity)}")
+        return identity
+
+
+@models_app.command("convert", epilog=cli_help.EXAMPLES["models convert"])
 def models_convert(
     model: Annotated[
         str, typer.Argument(help="Hub id or local transformers model folder.")
@@ -336,7 +386,7 @@ def forget_corrections() -> None:
     print(f"removed {forget()} corrections from the translation memory")
 
 
-@app.command()
+@app.command(epilog=cli_help.EXAMPLES["version"])
 def version() -> None:
     """Print honyaku's version."""
     print(__version__)
@@ -346,6 +396,12 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TQDM_DISABLE", "1")
+    if not sys.stderr.isatty():
+        # Rich draws usage errors in a box wrapped to 80 columns: in a log or a pipe the one
+        # line naming the bad value must stay one line (click's plain message).
+        import typer.core
+
+        typer.core.HAS_RICH = False
     from pipeline.crash import reporting_bugs
 
     with reporting_bugs():

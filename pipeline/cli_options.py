@@ -14,17 +14,20 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.choices import Device, Layout, english_code
 from pipeline.modelstore import DEFAULT_MODEL
 from pipeline.settings import DEFAULT_BEAMS, DEFAULT_SUMMARY_MODEL, Backend, SummaryMethod
 
 Command = Callable[..., None]
 
 
-def _option(name: str, kind: Any, default: Any, *flags: str, help: str) -> inspect.Parameter:
+def _option(
+    name: str, kind: Any, default: Any, *flags: str, help: str, check: Any = None
+) -> inspect.Parameter:
     return inspect.Parameter(
         name,
         inspect.Parameter.KEYWORD_ONLY,
-        annotation=Annotated[kind, typer.Option(*flags, help=help)],
+        annotation=Annotated[kind, typer.Option(*flags, help=help, callback=check)],
         default=default,
     )
 
@@ -42,7 +45,7 @@ SHARED = (
         DEFAULT_MODEL,
         help="Preset name (honyaku models list), Hugging Face hub id or local model folder.",
     ),
-    _option("device", str, "auto", help="auto, cpu, cuda or mps."),
+    _option("device", Device, Device.auto, help="Where the model runs."),
     _option(
         "beams", int, DEFAULT_BEAMS, help="Beam size (the model's own default, 6, is slow on CPU)."
     ),  # fmt: skip
@@ -122,8 +125,19 @@ BATCH_ONLY = (
     ),  # fmt: skip
     _option("quiet", bool, False, help="No progress output."),
     _option("json_out", bool, False, "--json", help="Print a JSON report."),
-    _option("layout", str | None, None, help="Force content-dir or filename layout."),
-    _option("target_lang", str, "en", help="Target language code."),
+    _option(
+        "layout",
+        Layout | None,
+        None,
+        help="Force where English copies go: content/en/… or index.en.md beside the post.",
+    ),
+    _option(
+        "target_lang",
+        str,
+        "en",
+        help="The site's code for English (en, en-us, …).",
+        check=english_code,
+    ),
     _option(
         "source_lang", str | None, None, help="Source language (default: the site's default)."
     ),  # fmt: skip

@@ -75,7 +75,7 @@ def problems(
         found.append(note)
     if chars.has_japanese_letters(english):
         found.append("Japanese left")
-    phrase = repeated_phrase(english)
+    phrase = repeated_phrase(english, source)
     if phrase is not None:
         found.append(f"repeats {phrase!r}")
     if length and sum(1 for c in source if not c.isspace()) >= REVIEW_MIN_CHARS:

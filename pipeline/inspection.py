@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline import chars, segment
 from pipeline.api import Engine, Options, ReaderUnit, UnitPlan, japanese_in_code, plan_post
 from pipeline.document import Atom
+from pipeline.wording import count
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Inspection:
         lines += [f"  field {f}" for f in self.fields]
         sent = [s for s in self.sentences if s.translated]
         lines.append(
-            f"{len(sent)} sentences to translate, {len(self.sentences) - len(sent)} kept as written"
+            f"{count(len(sent), 'sentence')} to translate, "
+            f"{len(self.sentences) - len(sent)} kept as written"
         )
         for s in self.sentences:
             mark = "→" if s.translated else "="
@@ -43,9 +45,9 @@ class Inspection:
             for index, atom in enumerate(s.atoms):
                 lines.append(f"      ⟨{index}⟩ {atom}")
         lines.append(
-            f"code blocks: {self.code_blocks} (kept as written; {self.code_block_japanese_chars} "
-            f"Japanese characters in them, {self.unlabelled_blocks_with_japanese} unlabelled blocks "
-            "with Japanese)"
+            f"code blocks: {self.code_blocks} (kept as written; "
+            f"{count(self.code_block_japanese_chars, 'Japanese character')} in them, "
+            f"{count(self.unlabelled_blocks_with_japanese, 'unlabelled block')} with Japanese)"
         )
         return "\n".join(lines)
 

@@ -14,7 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline import cli_help
 from pipeline.confidence import THRESHOLD
+from pipeline.wording import count
 
 ReviewOut = Annotated[Path | None, typer.Option("-o", "--output", help="Write the page here (default: honyaku-review.html in the current folder).")]  # fmt: skip
 ReviewJson = Annotated[bool, typer.Option("--json", help="Print the review data as JSON instead of writing the page.")]  # fmt: skip
@@ -43,7 +45,7 @@ def _add_review(app: typer.Typer, cli: Any) -> None:
     # keyed by the same identity, so review must be told the model the runs used.
     model_options = tuple(p for p in SHARED if p.name in REVIEW_OPTIONS)
 
-    @app.command()
+    @app.command(epilog=cli_help.EXAMPLES["review"])
     @with_options(model_options)
     def review(
         paths: ReviewPaths = None,
@@ -117,7 +119,8 @@ def _review(settings: Any, request: tuple, cli: Any) -> None:
         page = render_page(reviews, threshold=threshold, out_dir=target.parent, version=__version__)
         atomic_write(target, page)
         flagged = sum(r.flagged for r in reviews if not r.reviewed)
-        cli._say(f"wrote {target}: {len(reviews)} posts, {flagged} sentences to read")
+        reviewed = f"{count(len(reviews), 'post')}, {count(flagged, 'sentence')} to read"
+        cli._say(f"wrote {target}: {reviewed}")
     if any(r.error for r in reviews):
         raise typer.Exit(1)
 
@@ -129,14 +132,14 @@ def _digest(path: Path) -> str:
 
 
 def _add_models(models_app: typer.Typer, cli: Any) -> None:
-    @models_app.command("list")
+    @models_app.command("list", epilog=cli_help.EXAMPLES["models list"])
     def models_list(
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """The model presets: hub id, licence, size, and what this machine has of each."""
         cli._run(lambda: _list(as_json))
 
-    @models_app.command("download")
+    @models_app.command("download", epilog=cli_help.EXAMPLES["models download"])
     def models_download(
         name: Annotated[str, typer.Argument(help="A preset name (honyaku models list) or hub id.")],
     ) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from pipeline.notes import SentenceNote
 from pipeline.review import PostReview, Row
+from pipeline.wording import count
 
 _CSS = """
 body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d232b;background:#f6f7f9}
@@ -64,9 +65,10 @@ def render_page(
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>honyaku review: {flagged} sentences to read</title><style>{_CSS}</style>"
+        f"<title>honyaku review: {count(flagged, 'sentence')} to read</title><style>{_CSS}</style>"
         "</head><body><header><h1>honyaku review</h1>"
-        f"<p>{len(reviews)} posts ({len(todo)} to review), {flagged} sentences to read. "
+        f"<p>{count(len(reviews), 'post')} ({len(todo)} to review), "
+        f"{count(flagged, 'sentence')} to read. "
         f"A sentence is highlighted when a check fired or its confidence is below "
         f"{threshold:.2f} (pipeline/confidence.py).</p>"
         "<p>Correct the English file, then mark the post reviewed: "
@@ -90,7 +92,7 @@ def _post(index: int, review: PostReview, out_dir: Path) -> str:
         label = "English file" if exists else "English file (not written yet)"
         links.append(f'<a href="{_href(review.english_path, out_dir)}">{label}</a>')
     meta = " · ".join(
-        [f"{review.sentences} sentences, {review.flagged} highlighted", *links]
+        [f"{count(review.sentences, 'sentence')}, {review.flagged} highlighted", *links]
         + ([f"error: {_e(review.error)}"] if review.error else [])
     )
     cells: list[str] = []

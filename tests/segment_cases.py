@@ -124,7 +124,11 @@ SENTENCE_CASES: list[tuple[str, str, list[str]]] = [
     ("abbr-numbered", "See Fig. 3 for details. Next.", ["See Fig. 3 for details. ", "Next."]),
     ("abbr-no-not-number", "No. That is wrong.", ["No. ", "That is wrong."]),
     ("period-lowercase-next", "Call foo. bar is next.", ["Call foo. bar is next."]),
-    ("period-no-space", "Done.次へ。", ["Done.次へ。"]),
+    (
+        "period-no-space",
+        "Done.次へ。",
+        ["Done.", "次へ。"],
+    ),  # issue 15: Latin sentence, then Japanese
     ("japanese-period", "終わり. 次です.", ["終わり. ", "次です."]),
     # --- English inside Japanese
     (

@@ -14,6 +14,7 @@ break spaces, the next line's `> ` or list indentation) is kept in `breaks`.
 from pipeline.document.delimiters import markdown as markdown_parser
 from pipeline.document.model import Atom, CodeBlock, Document, Prose, Span, Verbatim
 from pipeline.document.parse import parse_body, parse_document
+from pipeline.document.skip import skipped_units
 
 __all__ = [
     "Atom",
@@ -25,4 +26,5 @@ __all__ = [
     "markdown_parser",
     "parse_body",
     "parse_document",
+    "skipped_units",
 ]

@@ -22,6 +22,9 @@ from pipeline.segment.marks import (
 from pipeline.segment.trailers import TRAILER_TAIL_RE, absorb_trailers, trailer_end
 
 _HALF_WIDTH_RUN = frozenset("!?")
+# Particles that attach to what comes before them; a sentence seldom starts with one on its own.
+_PARTICLES = frozenset("はがをとにのもへやで")
+_HIRAGANA = re.compile("[\u3041-\u309f]")
 # A bracketed group up to this many characters is "of ordinary length": never split inside it.
 # Longer ones (or unclosed ones) are ordinary text, so the sentences they hold can be cut.
 _GROUP_MAX = 100
@@ -254,7 +257,7 @@ def split_sentences(text: str) -> list[str]:
                 i += 1
                 continue
         else:
-            cut, nxt = _mark_cut(text, i, spans, content)
+            cut, nxt = _mark_cut(text, i, spans, start if content else None)
         if cut is not None:
             end = skip_ws(text, cut)
             pieces.append(text[start:end])
@@ -277,10 +280,14 @@ def _line_break_ends_sentence(text: str, i: int) -> bool:
     return _line_ends_sentence(text, line_start, i) or _ENUM_RE.match(text, i + 1) is not None
 
 
-def _mark_cut(text: str, i: int, spans: dict[int, int], content: bool) -> tuple[int | None, int]:
+def _mark_cut(
+    text: str, i: int, spans: dict[int, int], start: int | None
+) -> tuple[int | None, int]:
     """Where the sentence ends if the non-space character at ``i`` ends it (None if it does
-    not), and where scanning goes on."""
+    not), and where scanning goes on. ``start``: where the sentence began, None before any
+    of its content."""
     n = len(text)
+    content = start is not None
     c = text[i]
     if content and (e := trailer_end(text, i, after_terminator=False)) is not None:
         # Laughter, kaomoji or emoji end a sentence without 。 when whitespace follows.
@@ -300,9 +307,28 @@ def _mark_cut(text: str, i: int, spans: dict[int, int], content: bool) -> tuple[
         if (j < n and text[j] in TERMINATORS) or not content:
             return None, j
         return _ellipsis_cut(text, j), j
-    if c == ".":
-        return (_period_cut(text, i) if content else None), i + 1
+    if c == "." and start is not None:
+        return (_period_cut(text, i) or _latin_sentence_end(text, start, i)), i + 1
     return None, i + 1
+
+
+def _latin_sentence_end(text: str, start: int, i: int) -> int | None:
+    """A Latin sentence glued to the Japanese after it ("It works.動いた。") ends at its period,
+    so the English stays as written and only the Japanese goes to the model. A period inside a
+    Japanese sentence ("結果はOK.次に"), after an abbreviation ("e.g.これ") or before a closing
+    quote or a particle ("Done."の画面, "It works.と表示") is part of that sentence."""
+    k = i + 1
+    if k >= len(text) or not chars.has_japanese_letters(text[k]):
+        return None
+    if text[k] in _PARTICLES and not (k + 1 < len(text) and _HIRAGANA.match(text[k + 1])):
+        return None  # the English is the topic or object of the Japanese that follows
+    before = text[start:i]
+    if chars.has_japanese(before) or not any(c.isascii() and c.isalpha() for c in before):
+        return None
+    word = _word_before(text, i)
+    if not word or word.endswith(".") or _is_abbreviation(word, text[k]):
+        return None
+    return k
 
 
 def _terminator_cut(text: str, i: int, content: bool) -> tuple[int | None, int]:

@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, cast
 from pipeline import __version__
 from pipeline.site.blocks import full_base
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
+from pipeline.site.config_report import config_findings
 from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note, with_links
 from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
@@ -152,6 +153,9 @@ def _run_site(
     if not settings.dry_run:
         check_writable(site)
     report.root = str(site.root)
+    report.config = [
+        f.line() for f in config_findings(site.root, site.source_lang, site.target_lang)
+    ]
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
     run = _Run(
@@ -277,8 +281,21 @@ def _act(
         if rebuilding and not settings.replace_hand_written:
             return result("planned", f"{status}; adopted if it matches a translation now"), lock
         replaces = status in ("edited", "edited-stale", "hand-written")
-        return result("planned", f"{status}; would replace it" if replaces else status), lock
+        planned = _resources_planned(post, run, lock)
+        reason = f"{status}; would replace it" if replaces else status
+        return result("planned", reason, resources=planned), lock
     return _translate(post, status, run, lock, result)
+
+
+def _resources_planned(post: _Post, run: _Run, lock: Lock) -> tuple[str, ...]:
+    """The bundle files a dry run would copy (the links' targets are the Japanese text's)."""
+    try:
+        plan = copy_bundle_resources(
+            post.source, post.target, post.text, run.site, dry_run=True, lock=lock
+        )
+    except SiteError:
+        return ()  # the real run reports the unsafe destination as a failure
+    return tuple(relative_key(p, run.site.root) for p in plan)
 
 
 def _read(source: Path) -> tuple[bytes, str] | str:

@@ -6,6 +6,10 @@ import sys
 import time
 from typing import IO, Protocol
 
+from pipeline.wording import count
+
+WORKED = frozenset({"translated", "partial", "failed"})  # what a plain log line is kept for
+
 
 class Progress(Protocol):
     def start(self, total: int) -> None: ...
@@ -25,7 +29,9 @@ class NullProgress:
 
 
 class PlainProgress:
-    """One line per file, for logs and pipes."""
+    """For logs and pipes (CI): one line per file honyaku translated or failed on. Up-to-date,
+    skipped and planned files get no line: the final report counts and lists them, and a log
+    that repeated every post of the site on each run would hide what changed."""
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
@@ -40,8 +46,10 @@ class PlainProgress:
     def advance(self, path: str, status: str, sentences: int) -> None:
         self.done += 1
         self.sentences += sentences
+        if status not in WORKED:
+            return
         rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
-        extra = f" ({sentences} sentences, {rate:.1f} sentences/s)" if sentences else ""
+        extra = f" ({count(sentences, 'sentence')}, {rate:.1f} sentences/s)" if sentences else ""
         print(f"[{self.done}/{self.total}] {status} {path}{extra}", file=self.stream, flush=True)
 
     def finish(self) -> None:
@@ -92,6 +100,14 @@ def make_progress(*, quiet: bool, json_out: bool, stream: IO[str] | None = None)
     stream = stream or sys.stderr
     if quiet or json_out:
         return NullProgress()
-    if stream.isatty():
+    if _live_terminal(stream):
         return RichProgress(stream)
     return PlainProgress(stream)
+
+
+def _live_terminal(stream: IO[str]) -> bool:
+    """A terminal that can redraw a bar in place (not a pipe, a CI log or TERM=dumb)."""
+    from rich.console import Console
+
+    console = Console(file=stream)
+    return stream.isatty() and console.is_terminal and not console.is_dumb_terminal

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from pipeline.wording import count
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -51,6 +53,7 @@ class BatchReport:
     strict: bool = False
     dry_run: bool = False
     check: bool = False  # --check: exit 1 when an English copy is missing or out of date
+    config: list[str] = field(default_factory=list)  # what the site config shows untranslated
 
     def by_status(self, status: str) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -84,6 +87,7 @@ class BatchReport:
             },
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
+            "config": self.config,
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -116,14 +120,18 @@ class BatchReport:
                 lines.append(f"  would write {f.target}  (from {f.source}; {f.reason})")
         verb = "would copy" if self.dry_run else "copied"
         for f in self.files:
-            if f.resources and f.status == "up-to-date":
-                lines.append(f"  {verb} changed resources of {f.target}: {', '.join(f.resources)}")
+            if f.resources:
+                which = "changed resources" if f.status == "up-to-date" else "resources"
+                lines.append(f"  {verb} {which} of {f.target}: {', '.join(f.resources)}")
             if f.source_summary:
                 lines.append(f"  filled the summary of {f.source}: {f.source_summary}")
             if f.note:
                 lines.append(f"  note on {f.source}: {f.note}")
-        for f in self.by_status("partial"):
-            lines.append(f"  partly translated: {f.target} ({len(f.kept)} sentences kept)")
+        for f in self.by_status("partial"):  # once per post, with what to do about it
+            review = f"; {f.flagged} to review: honyaku review {f.source}" if f.flagged else ""
+            lines.append(
+                f"  partly translated: {f.target} ({count(len(f.kept), 'sentence')} kept{review})"
+            )
             lines += [f"    kept in Japanese: {reason}" for reason in f.kept]
         for f in self.files:
             if f.replaced:
@@ -135,10 +143,13 @@ class BatchReport:
         for target in self.orphaned:
             lines.append(f"  orphaned English copy (its source is gone): {target}")
         lines += [
-            f"  {f.flagged} sentences to review in {f.target}: honyaku review {f.source}"
+            f"  {count(f.flagged, 'sentence')} to review in {f.target}: honyaku review {f.source}"
             for f in self.files
-            if f.flagged
+            if f.flagged and f.status != "partial"
         ]
+        if self.config:
+            lines.append("  the site config has text honyaku does not translate (edit it by hand):")
+            lines += [f"    {line}" for line in self.config]
         return lines
 
 
