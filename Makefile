@@ -16,9 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -e '.[test]'
 	touch $@
 
-# The review page's browser test needs Chromium (installed on Debian as root; skipped elsewhere).
+# The review page's browser test needs Chromium, and the link tests also build with Debian's
+# Hugo 0.111 (the older Hugo many sites still use): installed on Debian as root, skipped elsewhere.
 setup: $(VENV)/.installed
-	-@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-ipafont-gothic; } >/dev/null 2>&1 || true
+	-@missing=""; command -v chromium >/dev/null || missing="chromium fonts-ipafont-gothic"; \
+	test -x /usr/bin/hugo || missing="$$missing hugo"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	apt-get install -y -qq --no-install-recommends $$missing; } >/dev/null 2>&1 || true
 
 # The main job on a copy of the sample site (the repository's samples/ stay untouched), then a
 # Hugo build of the bilingual result. The default model downloads once into the Hugging Face

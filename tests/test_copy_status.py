@@ -187,7 +187,7 @@ def test_partly_translated_post_listed_on_every_run(tmp_path: Path) -> None:
         done = report.files[0]
         assert done.status == "partial" and len(done.kept) == 1
         assert "これは難しい文です。" in done.kept[0]
-        assert "partly translated: content/en/post/p.md (1 sentences kept)" in text
+        assert "partly translated: content/en/post/p.md (1 sentence kept" in text
         assert "kept in Japanese:" in text and "難しい" in text
         assert json.loads(report.to_json())["files"][0]["kept"] == list(done.kept)
     assert done.copy == "partial"

@@ -74,20 +74,36 @@ def english_page(root: Path, japanese: str, exe: str | None) -> str:
     return english
 
 
+def _target(public: Path, href: str) -> Path | None:
+    """The built file an absolute link into the site goes to, None when there is none."""
+    absolute = urlparse(href)
+    if absolute.netloc != "example.org" or not absolute.path.startswith("/~jun/"):
+        return public  # outside the site: not this test's concern
+    path = public / unquote(absolute.path)[len("/~jun/") :]
+    target = path / "index.html" if path.is_dir() else path
+    return target if target.is_file() else None
+
+
 def resolved_links(root: Path) -> tuple[set[str], int]:
     """The site paths the English page's links go to (each must be a page Hugo built)."""
     public = root / "public"
     page = parse(public / "en/post/a/index.html")
+    # Hugo 0.111 with canonifyURLs prefixes the base to a link that already has it: the author's
+    # link is then broken on the Japanese page too, and the English page keeps it as written.
+    broken_in_japanese = {
+        href
+        for href in parse(public / "post/a/index.html").links
+        if _target(public, urljoin(BASE + "post/a/", href)) is None
+    }
     resolved = set()
     for href in page.links:
         absolute = urlparse(urljoin(BASE + "en/post/a/", href))
         if absolute.netloc != "example.org" or not absolute.path.startswith("/~jun/"):
             continue  # another site, or a page outside this one (as the author wrote it)
-        if absolute.path.rstrip("/").endswith("zzz"):
+        if absolute.path.rstrip("/").endswith("zzz") or href in broken_in_japanese:
             continue  # the author's own broken link, kept as written
-        path = public / unquote(absolute.path)[len("/~jun/") :]
-        target = path / "index.html" if path.is_dir() else path
-        assert target.is_file(), f"link {href} does not resolve"
+        target = _target(public, absolute.geturl())
+        assert target is not None, f"link {href} does not resolve"
         if absolute.fragment:
             assert absolute.fragment in parse(target).ids
         resolved.add(absolute.path.rstrip("/") + "/")
