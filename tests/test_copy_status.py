@@ -102,7 +102,7 @@ def test_each_status_in_translate_batch_json_and_check(tmp_path: Path) -> None:
     assert snapshot(root) == before
 
     text = honyaku(["batch", "content/ja", "--backend", "pseudo", "--dry-run"], root)
-    assert "would update content/en/post/edstale.md: 1 blocks retranslated" in text.stdout
+    assert "would update content/en/post/edstale.md: 1 block retranslated" in text.stdout
     assert "would write content/en/post/new.md" in text.stdout
 
     check = honyaku(["batch", "content/ja", "--backend", "pseudo", "--check"], root)
@@ -123,7 +123,7 @@ def test_each_status_in_translate_batch_json_and_check(tmp_path: Path) -> None:
     assert "up to date" not in said["edited"].stderr + said["hand"].stderr + said["opt"].stderr
 
     done = honyaku(["translate", "content/ja/post/edstale.md", "--backend", "pseudo"], root)
-    assert "updated content/en/post/edstale.md: 1 blocks retranslated" in done.stderr
+    assert "updated content/en/post/edstale.md: 1 block retranslated" in done.stderr
     assert "My note." in en(root, "edstale").read_text()
     assert en(root, "edited").read_text() == edited
 

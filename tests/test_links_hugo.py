@@ -10,9 +10,7 @@ found (and the corpus check when the corpus is not there).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -22,7 +20,7 @@ import pytest
 from pipeline import site as hugo
 from pipeline.frontmatter import split_front_matter
 from pipeline.shortcodes import lex_shortcodes
-from tests.hugo_sites import BILINGUAL_DIRS
+from tests.hugo_sites import BILINGUAL_DIRS, hugo_binary
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "ja-posts"
@@ -269,17 +267,6 @@ Inline <a href="/post/c/">html c</a> and [ref c]({{< ref "c.md" >}}) here.
 [fenced](/post/b/) {{< ref "c.md" >}}
 ```
 """
-
-
-def hugo_binary() -> str | None:
-    for candidate in (
-        REPO / ".venv" / "bin" / "hugo",
-        Path(sys.executable).parent / "hugo",
-        Path("/usr/bin/hugo"),
-    ):
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("hugo")
 
 
 def build(exe: str, root: Path) -> None:

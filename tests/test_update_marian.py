@@ -33,7 +33,7 @@ def test_update_with_a_trained_model(
     model_calls.clear()
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "updated content/en/post/sagemaker-overview/index.md: 1 blocks retranslated" in (
+    assert "updated content/en/post/sagemaker-overview/index.md: 1 block retranslated" in (
         result.stderr
     )
     now = (site / ENGLISH).read_text(encoding="utf-8")

@@ -157,8 +157,8 @@ def update_line(f: FileResult) -> str:
     """One line for a copy updated block by block (or, in a dry run, to be)."""
     verb = "would update" if f.status == "planned" else "updated"
     line = (
-        f"  {verb} {f.target}: {f.retranslated} blocks retranslated, "
-        f"{f.edits_kept} edited blocks kept, {f.conflicts} conflicts"
+        f"  {verb} {f.target}: {count(f.retranslated, 'block')} retranslated, "
+        f"{count(f.edits_kept, 'edited block')} kept, {count(f.conflicts, 'conflict')}"
     )
     if f.conflict_file:
         line += f" (your English of those blocks: {f.conflict_file})"
