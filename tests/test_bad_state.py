@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.site import load_lock
+from tests.cli_run import run_honyaku
 from tests.hugo_sites import BILINGUAL_DIRS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,19 +33,7 @@ def make_site(root: Path, config: str = BILINGUAL_DIRS) -> Path:
 
 
 def honyaku(args: list[str], cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "HONYAKU_CACHE_DIR": str(cache or cwd.parent / "cache"),
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_honyaku(args, cwd, cache or cwd.parent / "cache")
 
 
 def batch(site: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess:

@@ -3,28 +3,19 @@ odd but valid input translates; inspect shows what would be sent."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_run import run_honyaku
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "content" / "ja" / "post" / "sagemaker-overview" / "index.md"
 
 
 def honyaku(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HONYAKU_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "40"}
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    return run_honyaku(args, tmp_path, tmp_path / "cache", COLUMNS="40")
 
 
 BAD = {

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from pipeline.api import Engine
 from pipeline.corrections import SiteTranslator
 from pipeline.settings import Settings, SummaryMethod
 from pipeline.site.batch import run_batch
+from tests.cli_run import run_honyaku
 from tests.hugo_sites import BILINGUAL_DIRS
 from tests.standins import EnglishWords
 
@@ -35,16 +34,7 @@ POSTS = {
 
 
 def honyaku(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HONYAKU_CACHE_DIR": str(cwd / "cache"), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_honyaku(args, cwd, cwd / "cache")
 
 
 def make_site(root: Path) -> Path:

@@ -4,14 +4,13 @@ its marks are not English, so no length check applies to them."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from pipeline.backends.base import DecodingConfig
 from pipeline.settings import Settings
 from pipeline.site.batch import run_batch
+from tests.cli_run import run_honyaku
 from tests.test_batch import POSTS, StandIn, make_site
 from tests.test_cli import honyaku
 
@@ -22,22 +21,8 @@ IDENTITY = f"transformers|hub:{MODEL}@0123abc|{DecodingConfig().key()}"
 
 
 def _offline(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HONYAKU_CACHE_DIR": str(cwd / "cache"),
-        "HF_HOME": str(cwd / "hf"),  # an empty Hugging Face cache: the model is not here
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    # An empty Hugging Face cache: the model is not here.
+    return run_honyaku(args, cwd, cwd / "cache", HF_HOME=str(cwd / "hf"), HF_HUB_OFFLINE="1")
 
 
 def test_dry_run_without_the_model(tmp_path: Path) -> None:

@@ -4,37 +4,22 @@ converted, `--model NAME` means the preset's hub model, `models download` fails 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from pipeline import convert
 from pipeline.modelstore import resolve_model
 from pipeline.presets import get_preset, hub_id_for, load_presets
+from tests.cli_run import run_honyaku
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 def honyaku(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HONYAKU_CACHE_DIR": str(tmp_path / "cache"),
-        "HF_HUB_CACHE": str(tmp_path / "hub"),
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    hub = {"HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1"}
+    return run_honyaku(args, tmp_path, tmp_path / "cache", timeout=300, **hub)
 
 
 def cache_model(hub: Path, repo_id: str, model: Path) -> Path:
