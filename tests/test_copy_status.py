@@ -215,6 +215,6 @@ def test_check_without_a_model(tmp_path: Path) -> None:
     assert "every English copy is up to date" in check.stdout
     (root / "content/ja/post/up.md").write_text(POSTS["up"].replace("変わらない", "変わった"))
     check = honyaku(["batch", "content/ja", "--check", *env_model], root)
-    assert check.returncode == 1 and "1 English copies missing or out of date" in check.stdout
+    assert check.returncode == 1 and "1 English copy missing or out of date" in check.stdout
     summary = honyaku(["batch", "content/ja", "--check", "--summary", "rank", *env_model], root)
     assert summary.returncode == 1 and "4 English copies missing or out of date" in summary.stdout

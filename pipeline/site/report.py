@@ -110,7 +110,7 @@ class BatchReport:
         if self.check:
             stale = self.out_of_date()
             lines.append(
-                f"  {len(stale)} English copies missing or out of date"
+                f"  {count(len(stale), 'English copy', 'English copies')} missing or out of date"
                 if stale
                 else "  every English copy is up to date"
             )
