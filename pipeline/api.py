@@ -26,7 +26,13 @@ from pipeline.frontmatter import (
     string_value,
 )
 from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
-from pipeline.render import RenderError, escape_line_starts, join_pieces, render_body
+from pipeline.render import (
+    RenderError,
+    escape_line_starts,
+    join_pieces,
+    joined_hard_breaks,
+    render_body,
+)
 from pipeline.summary import Candidate, japanese_summary, summarize
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
 from pipeline.wording import count
@@ -61,6 +67,7 @@ class PostReport:
     source_summary: str | None = None  # Japanese summary for an empty source `summary`
     flagged: int = 0  # sentences a reviewer should read (`honyaku review`)
     sentences: list[SentenceNote] = field(default_factory=list)
+    hard_breaks_joined: int = 0  # hard line breaks the English had no place for (lines joined)
 
     @property
     def partial(self) -> bool:
@@ -217,6 +224,7 @@ def translate_post(
     body_texts = {i: t for i, t in outputs.items() if i < body_count}
     try:
         body = render_body(document, body_texts)
+        report.hard_breaks_joined = joined_hard_breaks(document, body_texts)
     except RenderError as exc:  # a bug, not bad input: say so plainly
         raise RuntimeError(f"internal error while rendering: {exc}") from exc
     edits: dict[tuple, str] = {}

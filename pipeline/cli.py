@@ -23,7 +23,7 @@ from pipeline.backends.lazy import BackendUnavailable, LazyBackend
 from pipeline.cli_options import BATCH_ONLY, SHARED, with_options
 from pipeline.modelstore import DEFAULT_MODEL
 from pipeline.settings import Settings, SummaryMethod
-from pipeline.wording import count
+from pipeline.wording import count, joined_breaks_note
 
 if TYPE_CHECKING:
     from pipeline.site.report import BatchReport
@@ -229,6 +229,8 @@ def _report(post: Path, report: PostReport) -> None:
     if report.code_fence_japanese:
         chars = count(report.code_fence_japanese, "Japanese character")
         _say(f"{post}: {chars} left in code blocks")
+    if report.hard_breaks_joined:
+        _say(f"{post}: {joined_breaks_note(report.hard_breaks_joined)}")
     if report.summary.startswith("none"):
         _say(f"{post}: summary left empty ({report.summary[6:]})")
     _say(report.line())

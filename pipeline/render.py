@@ -209,6 +209,23 @@ def place_dropped_breaks(unit: Prose, text: str) -> str:
     return "".join(letters)
 
 
+def joined_hard_breaks(document: Document, texts: Mapping[int, str]) -> int:
+    """How many hard line breaks of the translated units had no place in the English (no
+    sentence end to move them to), so their lines join: the orchestrator reports them."""
+    joined = 0
+    for index, unit in enumerate(document.prose):
+        text = texts.get(index)
+        if text is None or text == unit.text:
+            continue
+        placed = place_dropped_breaks(unit, hug_delimiters(unit, text))
+        order = [c for c in placed if c in ("\n", chars.DROPPED_BREAK)]
+        joined += sum(
+            c == chars.DROPPED_BREAK and bool(_HARD_BREAK.search(unit.breaks[n]))
+            for n, c in enumerate(order)
+        )
+    return joined
+
+
 def escape_new_markup(source: list[_Piece], pieces: list[_Piece]) -> str | None:
     """The raw text with its literal characters escaped, when the English reads some of them
     as markup the source did not have (its structure differs from the source's and escaping

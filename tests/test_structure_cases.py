@@ -178,3 +178,29 @@ def test_root_for_hugo_cases_is_a_fresh_site(tmp_path: Path) -> None:
     built = build_pairs(tmp_path / "site", [("*a*\n", "*b*\n"), ("*a*\n", "b\n")], exe)
     assert built[0][0] == built[0][1]
     assert built[1][0] != built[1][1]
+
+
+def test_a_joined_hard_break_is_reported(tmp_path: Path) -> None:
+    """Issue 18, point 4: a hard break that had no place is not lost silently: `translate` and
+    `batch` say so, with what to do; a break that moves to a sentence end is not reported."""
+    from tests.cli_run import run_honyaku
+    from tests.hugo_sites import BILINGUAL_DIRS
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 改行\n---\n\nはい\\\nいいえ\n\n次の段落。\n", encoding="utf-8")
+    args = ["translate", str(post), "--stdout", "--backend", "pseudo", "--summary", "off"]
+    done = run_honyaku(args, tmp_path, tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert "1 hard line break joined with the line after it" in done.stderr
+    post.write_text("---\ntitle: 改行\n---\n\n次の段落。\n", encoding="utf-8")
+    done = run_honyaku(args, tmp_path, tmp_path / "cache")
+    assert done.returncode == 0 and "hard line break" not in done.stderr
+    site = tmp_path / "site"
+    (site / "content/ja/post").mkdir(parents=True)
+    (site / "hugo.toml").write_text(BILINGUAL_DIRS, encoding="utf-8")
+    (site / "content/ja/post/a.md").write_text(
+        "---\ntitle: 改行\n---\n\nはい\\\nいいえ\n", encoding="utf-8"
+    )
+    done = run_honyaku(["batch", "--backend", "pseudo"], site, tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert "note on content/ja/post/a.md: 1 hard line break joined" in done.stdout

@@ -61,6 +61,7 @@ from pipeline.site.site_lock import holding_site
 from pipeline.site.source_summary import write_source_summary
 from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
 from pipeline.site.update import CannotMatch, Merged, merge, plan_update, write_conflicts
+from pipeline.wording import joined_breaks_note
 
 if TYPE_CHECKING:
     from pipeline.api import PostReport
@@ -438,6 +439,9 @@ def _commit(
         filled, note, lock = write_source_summary(
             post.source, post.data, report.source_summary, post.target, lock
         )
+    joined = getattr(report, "hard_breaks_joined", 0)  # stand-in translators may not say
+    if joined:
+        note = "; ".join(filter(None, (note, joined_breaks_note(joined))))
     return result(
         "partial" if report.partial else "translated",
         sentences=report.sentences_total,
