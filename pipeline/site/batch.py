@@ -316,12 +316,10 @@ def _read(source: Path) -> tuple[bytes, str] | str:
 def _translate(
     post: _Post, status: Status, run: _Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
-    try:
-        en_text, report = run.translate_post(post.text, post.source)
-    except BatchAbort:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return result("failed", one_line(exc)), lock
+    done = _english_of(post, run, result)
+    if isinstance(done, FileResult):
+        return done, lock
+    en_text, report = done
     en_text, links = _site_rewrites(post, en_text, run)
     taxonomies = run.settings.translate_taxonomies
     base = full_base(post.text, en_text, taxonomies=taxonomies)
@@ -340,6 +338,21 @@ def _translate(
             return result("failed", f"could not keep a copy of the page: {one_line(exc)}"), lock
     result = partial(result, reason=status, replaced=replaced)
     return _commit(post, en_text, (base, report, links), run, lock, result)
+
+
+def _english_of(
+    post: _Post, run: _Run, result: ResultOf, unchanged: object = None
+) -> tuple[str, PostReport] | FileResult:
+    """The orchestrator's English for the post (only the changed blocks where it can take an
+    update's `unchanged`), or the failed result; BatchAbort goes up (no other file can succeed)."""
+    try:
+        if unchanged is not None and run.partial_ok:
+            return run.translate_post(post.text, post.source, unchanged)
+        return run.translate_post(post.text, post.source)
+    except BatchAbort:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return result("failed", one_line(exc))
 
 
 def _update(
@@ -362,15 +375,10 @@ def _update(
     }
     if run.settings.dry_run:
         return result("planned", "update", **counts), lock
-    try:
-        if run.partial_ok:
-            en_text, report = run.translate_post(post.text, post.source, plan.unchanged())
-        else:
-            en_text, report = run.translate_post(post.text, post.source)
-    except BatchAbort:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return result("failed", one_line(exc)), lock
+    done = _english_of(post, run, result, plan.unchanged())
+    if isinstance(done, FileResult):
+        return done, lock
+    en_text, report = done
     try:
         fresh, links = _site_rewrites(post, en_text, run)
         merged = merge(plan, fresh)
