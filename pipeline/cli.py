@@ -50,10 +50,15 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _engine(settings: Settings) -> Engine:
-    translator = LazyBackend(
+def _backend(settings: Settings) -> LazyBackend:
+    """The run's translator, not loaded yet: its identity is known without the model."""
+    return LazyBackend(
         settings.backend, settings.model, settings.device, settings.beams, settings.quantization
     )
+
+
+def _engine(settings: Settings) -> Engine:
+    translator = _backend(settings)
     memory = None
     if not settings.no_cache:
         from pipeline.memory import MemoryUnreadable, TranslationMemory
@@ -318,9 +323,7 @@ def _check_identity(settings: Settings) -> str:
     from pipeline.site.status import UNKNOWN_MODEL
 
     try:
-        return LazyBackend(
-            settings.backend, settings.model, settings.device, settings.beams, settings.quantization
-        ).identity
+        return _backend(settings).identity
     except BackendUnavailable:
         return UNKNOWN_MODEL
 
@@ -331,9 +334,7 @@ def _dry_identity(targets: list[Path], settings: Settings) -> str:
     from pipeline.site.dry_run import Wanted, assumed_note, recorded_identity
 
     try:  # the identity only: no model, memory or summary model is loaded for a dry run
-        return LazyBackend(
-            settings.backend, settings.model, settings.device, settings.beams, settings.quantization
-        ).identity
+        return _backend(settings).identity
     except BackendUnavailable as exc:
         decoding = DecodingConfig(num_beams=settings.beams).key()
         backend = getattr(settings.backend, "value", str(settings.backend))
