@@ -35,10 +35,11 @@ def make_site(root: Path, posts: int) -> Path:
     return root
 
 
-def start(site: Path, cache: Path, *extra: str) -> subprocess.Popen[str]:
+def start(site: Path, cache: Path, *extra: str, quiet: bool = True) -> subprocess.Popen[str]:
     env = {**os.environ, "HONYAKU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    flags = ["--quiet"] if quiet else []
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "batch", "--backend", "pseudo", "--quiet", *extra],
+        [sys.executable, "-m", "pipeline.cli", "batch", "--backend", "pseudo", *flags, *extra],
         cwd=site,
         env=env,
         stdout=subprocess.PIPE,
@@ -148,3 +149,26 @@ def test_killed_runs_then_a_rerun_equal_a_clean_run(tmp_path: Path) -> None:
     assert "hand translation" not in out and "kept" not in out
     assert english(site) == expected
     assert not (site / JOURNAL_NAME).exists()
+
+
+def test_a_kill_mid_write_leaves_no_temporary_file_after_the_next_run(tmp_path: Path) -> None:
+    # SIGKILL between an atomic write's temporary file and its rename leaves these; when it
+    # lands there is a matter of timing, so the leftovers are made by hand.
+    site = make_site(tmp_path / "site", 2)
+    leftovers = [
+        site / "content/en/post/.p000.md.k3j2h1.honyaku-tmp",
+        site / "content/ja/post/.p001.md.a8b7c6.honyaku-tmp",
+        site / ".honyaku.lock.x1y2z3.honyaku-tmp",
+    ]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half a page", encoding="utf-8")
+    code, out = finish(start(site, tmp_path / "cache", "--dry-run"))
+    assert code == 0, out
+    assert all(p.exists() for p in leftovers)  # a dry run writes nothing, removes nothing
+
+    code, out = finish(start(site, tmp_path / "cache", quiet=False))
+    assert code == 0, out
+    assert not any(p.exists() for p in leftovers)
+    assert "removed 3 temporary files a stopped run left behind" in out
+    assert sorted(p.name for p in (site / "content/en/post").iterdir()) == ["p000.md", "p001.md"]

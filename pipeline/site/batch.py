@@ -48,7 +48,7 @@ from pipeline.site.lock_journal import SavePoints, append_record
 from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
 from pipeline.site.permalinks import PageIndex
 from pipeline.site.posts import discover, is_japanese, opted_out, orphans
-from pipeline.site.preflight import check_content_dirs, check_writable
+from pipeline.site.preflight import check_content_dirs, check_writable, remove_temporaries
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import BatchReport, FileResult, one_line
 from pipeline.site.resources import (
@@ -61,7 +61,7 @@ from pipeline.site.site_lock import holding_site
 from pipeline.site.source_summary import write_source_summary
 from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
 from pipeline.site.update import CannotMatch, Merged, merge, plan_update, write_conflicts
-from pipeline.wording import joined_breaks_note
+from pipeline.wording import count, joined_breaks_note
 
 if TYPE_CHECKING:
     from pipeline.api import PostReport
@@ -153,6 +153,10 @@ def _run_site(
     )
     if not settings.dry_run:
         check_writable(site)
+        removed = remove_temporaries(site)
+        if removed and not (settings.quiet or settings.json_out):
+            what = count(len(removed), "temporary file")
+            print(f"{site.root}: removed {what} a stopped run left behind", file=err, flush=True)
     report.root = str(site.root)
     report.config = [
         f.line() for f in config_findings(site.root, site.source_lang, site.target_lang)

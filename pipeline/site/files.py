@@ -7,7 +7,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +26,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = _default_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".honyaku-tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -48,6 +48,25 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+TEMP_SUFFIX = ".honyaku-tmp"
+
+
+def remove_stale_temporaries(folders: Iterable[Path], *, recursive: bool = True) -> list[Path]:
+    """Delete what `atomic_write` leaves when SIGKILL (or a power cut) lands between creating its
+    temporary file and the rename; only safe while holding the site's process lock, since a
+    running writer's temporary file looks the same. Returns what was removed."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        pattern = f".*{TEMP_SUFFIX}"
+        for path in folder.rglob(pattern) if recursive else folder.glob(pattern):
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def sha256_bytes(data: bytes) -> str:

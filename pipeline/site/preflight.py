@@ -8,6 +8,8 @@
 - The lock and the English content folder can be written: probed by creating and removing a
   temporary file, which is what the atomic writes will do (and which, unlike permission bits,
   also tells a read-only file system or a root-owned folder).
+- Temporary files a killed run left (SIGKILL between an atomic write's temporary file and its
+  rename) are removed, under the site lock, before Hugo or git sees them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.site.config import Site, SiteError
+from pipeline.site.files import remove_stale_temporaries
 from pipeline.site.lock import LOCK_NAME
 from pipeline.site.paths import _abs, _under
 
@@ -75,3 +78,10 @@ def _probe(folder: Path, named: Path, what: str) -> None:
         ) from None
     os.close(fd)
     os.unlink(tmp)
+
+
+def remove_temporaries(site: Site) -> list[Path]:
+    """Only while holding the site lock: a running writer's temporary file looks the same."""
+    folders = {*site.source_dirs, *site.content_dirs(site.target_lang), site.root / ".honyaku"}
+    removed = remove_stale_temporaries([site.root], recursive=False)
+    return removed + remove_stale_temporaries(sorted(folders))
