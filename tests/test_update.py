@@ -111,6 +111,11 @@ def test_edit_kept_changed_and_new_blocks_translated(tmp_path: Path) -> None:
     # The next run: nothing to do, and the copy is still reported as the person's.
     report, translator = run(root)
     assert translator.calls == [] and report.files[0].copy == "edited"
+    # ... in words that are true: honyaku wrote the page last, keeping the person's block.
+    assert (
+        "kept content/en/post/a.md: edited by a person; source unchanged: kept (1 block a "
+        "person wrote, kept by the last update)" in printed(report)
+    )
 
 
 def test_deleted_and_added_blocks(tmp_path: Path) -> None:

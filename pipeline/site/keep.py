@@ -26,7 +26,7 @@ def keep_reason(status: CopyStatus, target: str) -> str:
             "with --replace-hand-written (the page is then saved under .honyaku/replaced/)"
         )
     if status.status == "edited":
-        return f"kept {target}: {LABELS['edited']}"
+        return f"kept {target}: {status.describe()}"
     return (
         f"kept {target}: {LABELS['edited-stale']}, but the lock has no per-block record of "
         "it (written by an older honyaku), so the edits cannot be kept block by block; the next "

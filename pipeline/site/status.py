@@ -22,6 +22,7 @@ from typing import Literal
 from pipeline.site.files import sha256_file
 from pipeline.site.lock import Lock, LockEntry, relative_key
 from pipeline.site.posts import OPT_OUT_KEY, opted_out
+from pipeline.wording import count
 
 Status = Literal[
     "new", "up-to-date", "stale", "edited", "edited-stale", "hand-written", "opted-out", "partial"
@@ -32,7 +33,7 @@ LABELS: dict[str, str] = {
     "new": "no English copy yet",
     "up-to-date": "English copy up to date",
     "stale": "English copy out of date",
-    "edited": "edited by a person since honyaku wrote it; source unchanged: kept",
+    "edited": "edited by a person; source unchanged: kept",
     "edited-stale": "edited by a person, and its Japanese changed since",
     "hand-written": "an English page honyaku did not write (by hand?)",
     "opted-out": f"opted out ({OPT_OUT_KEY}: true)",
@@ -77,10 +78,13 @@ def copy_status(
     if entry is None:
         return CopyStatus("hand-written")
     why = _stale_because(entry, source, lock, settings_key)
-    # A copy an update wrote with a person's blocks kept is still theirs as much as honyaku's.
-    person = any(b.person for b in entry.blocks)
-    if person or sha256_file(target) != entry.output_sha256:
+    # A copy an update wrote with a person's blocks kept is still theirs as much as honyaku's:
+    # --force and a settings change must not retranslate it silently.
+    if sha256_file(target) != entry.output_sha256:
         return CopyStatus("edited-stale" if why else "edited", entry, why)
+    if person := sum(1 for b in entry.blocks if b.person):
+        kept = f"{count(person, 'block')} a person wrote, kept by the last update"
+        return CopyStatus("edited-stale", entry, why) if why else CopyStatus("edited", entry, kept)
     if why:
         return CopyStatus("stale", entry, why)
     return CopyStatus("partial" if entry.kept else "up-to-date", entry)
