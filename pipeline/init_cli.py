@@ -30,8 +30,9 @@ def register(app: typer.Typer) -> None:
         except SiteError as exc:
             print(f"honyaku: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
-        if not plan.changes:
+        if not plan.config_changes:
             print(f"{plan.path}: already has an '{plan.target}' language; nothing to change")
+        if not plan.changes:
             print(plan.notes()[-1])
             return
         sys.stdout.write(plan.diff())
@@ -39,6 +40,11 @@ def register(app: typer.Typer) -> None:
             print("\n".join(plan.notes()[:-1]))
             print(f"Nothing written. To write it: honyaku init --yes {plan.root}")
             return
-        atomic_write(plan.path, plan.new.encode("utf-8"))
-        print(f"wrote {plan.path}")
+        for path, old, new in (
+            (plan.path, plan.old, plan.new),
+            (plan.ignore_path, plan.ignore_old, plan.ignore_new),
+        ):
+            if new != old:
+                atomic_write(path, new.encode("utf-8"))
+                print(f"wrote {path}")
         print("\n".join(plan.notes()))

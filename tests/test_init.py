@@ -248,3 +248,25 @@ def test_init_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     code, out, _err = invoke("init", str(root), "--yes")
     assert code == 0 and "nothing to change" in out
     assert (root / "config.toml").read_bytes() == after
+
+
+def test_init_ignores_honyakus_run_files_and_keeps_the_gitignore(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "blog", "config.toml", TOML)
+    (root / ".gitignore").write_text("public/\n/.honyaku-run.lock", encoding="utf-8")
+    code, out, _err = invoke("init", str(root))
+    assert code == 0 and "+.honyaku.lock.journal" in out
+    assert (root / ".gitignore").read_text() == "public/\n/.honyaku-run.lock"  # not without --yes
+    assert invoke("init", str(root), "--yes")[0] == 0
+    assert (root / ".gitignore").read_text() == (
+        "public/\n/.honyaku-run.lock\n\n# honyaku's own run files (honyaku.lock is committed)\n"
+        ".honyaku.lock.journal\n*.honyaku-tmp\n"
+    )
+    # A bilingual site without them gets only the .gitignore lines.
+    (root / ".gitignore").unlink()
+    config = (root / "config.toml").read_bytes()
+    code, out, _err = invoke("init", str(root), "--yes")
+    assert code == 0 and "nothing to change" in out and "wrote" in out
+    assert (root / "config.toml").read_bytes() == config
+    assert (root / ".gitignore").read_text().splitlines()[1:] == [
+        ".honyaku-run.lock", ".honyaku.lock.journal", "*.honyaku-tmp"
+    ]  # fmt: skip

@@ -8,6 +8,10 @@ the result is re-parsed and compared with the plan, and the diff against the old
 insertions only, or the config is refused with a one-line reason. Content never moves: one content
 folder gets English copies beside each post (`*.en.md`); a site whose Japanese language already has
 its own `contentDir` gets `content/en/`.
+
+The site's `.gitignore` gets the files a run keeps for itself (the process lock, the lock journal,
+an atomic write's temporary file), lines appended only; `honyaku.lock` is the site's and is not
+among them.
 """
 
 from __future__ import annotations
@@ -27,9 +31,14 @@ from pipeline.site.config import (
     find_site_root,
     load_config,
 )
+from pipeline.site.files import TEMP_SUFFIX
+from pipeline.site.lock_journal import JOURNAL_NAME
 from pipeline.site.site_language import site_language
+from pipeline.site.site_lock import RUN_LOCK_NAME
 
 NAMES = {"ja": "日本語", "en": "English"}
+IGNORED = (RUN_LOCK_NAME, JOURNAL_NAME, f"*{TEMP_SUFFIX}")
+_IGNORE_HEADER = "# honyaku's own run files (honyaku.lock is committed)"
 
 
 @dataclass(frozen=True)
@@ -42,20 +51,29 @@ class InitPlan:
     source: str
     target: str
     content_dir: str = "content"
+    ignore_old: str = ""  # the site's .gitignore, before and after
+    ignore_new: str = ""
 
     @property
     def changes(self) -> bool:
+        return self.config_changes or self.ignore_changes
+
+    @property
+    def config_changes(self) -> bool:
         return self.old != self.new
 
+    @property
+    def ignore_changes(self) -> bool:
+        return self.ignore_old != self.ignore_new
+
+    @property
+    def ignore_path(self) -> Path:
+        return self.root / ".gitignore"
+
     def diff(self) -> str:
-        name = self.path.relative_to(self.root).as_posix()
-        lines = difflib.unified_diff(
-            self.old.splitlines(keepends=True),
-            self.new.splitlines(keepends=True),
-            f"a/{name}",
-            f"b/{name}",
+        return _unified(self.root, self.path, self.old, self.new) + _unified(
+            self.root, self.ignore_path, self.ignore_old, self.ignore_new
         )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
     def notes(self) -> list[str]:
         where = (
@@ -69,6 +87,30 @@ class InitPlan:
             f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
             f"Next: honyaku batch {self.root / self.content_dir}  (then: hugo -s {self.root})",
         ]
+
+
+def _unified(root: Path, path: Path, old: str, new: str) -> str:
+    name = path.relative_to(root).as_posix()
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _ignored(root: Path) -> tuple[str, str]:
+    """The site's .gitignore and the same with honyaku's run files appended (those missing)."""
+    path = root / ".gitignore"
+    try:
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteError(f"{path}: cannot be read ({exc})") from None
+    present = {line.strip().lstrip("/") for line in old.splitlines()}
+    missing = [name for name in IGNORED if name not in present]
+    if not missing:
+        return old, old
+    sep = "" if not old or old.endswith("\n") else "\n"
+    gap = "\n" if old.strip() else ""
+    return old, old + sep + gap + "\n".join([_IGNORE_HEADER, *missing]) + "\n"
 
 
 def _config_file(root: Path) -> Path:
@@ -107,13 +149,14 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     own_dir = bool((languages.get(source) or {}).get("contentdir"))
     layout: Layout = "content-dir" if own_dir else "filename"
     content = str(config.get("contentdir") or "content").strip("/")
+    ignore = _ignored(root)
     if target in languages:
-        return InitPlan(root, path, old, old, layout, source, target, content)
+        return InitPlan(root, path, old, old, layout, source, target, content, *ignore)
     own = _lower_keys_of(_parse_config_file(path))
     keys = _new_keys(own, source, target, own_dir)
     new = _edit(path, old, keys)
     _verify(path, old, new, keys)
-    return InitPlan(root, path, old, new, layout, source, target, content)
+    return InitPlan(root, path, old, new, layout, source, target, content, *ignore)
 
 
 def _lower_keys_of(data: dict[str, Any]) -> dict[str, str]:
