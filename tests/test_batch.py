@@ -15,7 +15,7 @@ import pytest
 from pipeline import site as hugo
 from pipeline.api import PostReport
 from pipeline.settings import Settings
-from pipeline.site import batch as site_batch
+from pipeline.site import commit as site_commit
 from pipeline.site.batch import BatchAbort, run_batch
 from tests.hugo_sites import BILINGUAL_DIRS
 
@@ -183,11 +183,11 @@ def test_ctrl_c_while_writing_a_copy_waits_for_its_lock_entry(
         if path.name == "a.md":
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(site_batch, "atomic_write", write_then_ctrl_c)
+    monkeypatch.setattr(site_commit, "atomic_write", write_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         batch(root, StandIn())
     assert list(hugo.load_lock(root).entries) == ["content/en/post/a.md"]
-    monkeypatch.setattr(site_batch, "atomic_write", write)
+    monkeypatch.setattr(site_commit, "atomic_write", write)
     tp = StandIn()
     report = batch(root, tp)
     assert "a.md" not in [p.name for p in tp.calls]

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from pipeline import __version__
 from pipeline.site.blocks import full_base
+from pipeline.site.commit import adopt, commit, commit_update
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
 from pipeline.site.config_report import config_findings
-from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note, with_links
-from pipeline.site.files import atomic_write, interrupts_deferred, sha256_file
+from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note
+from pipeline.site.files import interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
 from pipeline.site.keep import cannot_update, has_base, keep_reason, save_replaced
 from pipeline.site.links import (
@@ -42,10 +42,10 @@ from pipeline.site.links import (
     rewrite_links_tracked,
     url_prefix_for,
 )
-from pipeline.site.lock import Lock, load_lock, record, relative_key
+from pipeline.site.lock import Lock, load_lock, relative_key
 from pipeline.site.lock_check import checked_lock
 from pipeline.site.lock_journal import SavePoints, append_record
-from pipeline.site.paths import _abs, english_path, is_translation_source, safe_output_path
+from pipeline.site.paths import english_path, is_translation_source, safe_output_path
 from pipeline.site.permalinks import PageIndex
 from pipeline.site.posts import discover, is_japanese, opted_out, orphans
 from pipeline.site.preflight import check_content_dirs, check_writable, remove_temporaries
@@ -54,53 +54,24 @@ from pipeline.site.report import BatchReport, FileResult, one_line
 from pipeline.site.resources import (
     copy_bundle_resources,
     copy_resources,
-    record_resources,
     stale_resources,
 )
+from pipeline.site.run_context import (
+    BatchAbort,
+    Post,
+    ResultOf,
+    Run,
+    TranslatePost,
+    has_english,
+)
 from pipeline.site.site_lock import holding_site
-from pipeline.site.source_summary import write_source_summary
 from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
-from pipeline.site.update import CannotMatch, Merged, merge, plan_update, write_conflicts
-from pipeline.wording import count, joined_breaks_note
+from pipeline.site.update import CannotMatch, merge, plan_update
+from pipeline.wording import count
 
 if TYPE_CHECKING:
     from pipeline.api import PostReport
     from pipeline.settings import Settings
-
-# (text, path) -> (English, report); a callable that takes a third argument, an `Unchanged`, is
-# given one when only some blocks need a translation (the others never go to the model). One with
-# a `learn(pairs)` method is handed the (Japanese block, person's English block) pairs of edits.
-TranslatePost = Callable[..., "tuple[str, PostReport]"]
-ResultOf = Callable[..., FileResult]  # (status, reason="", **details) for one file
-# What a written copy is recorded with: its per-block base, the post's report, and the pages its
-# links depend on.
-_Done = tuple[tuple, "PostReport", dict[Path, bool]]
-
-
-class BatchAbort(Exception):
-    """Raised by `translate_post` when no file can succeed (e.g. the model is missing): exit 2."""
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What every file of one run shares."""
-
-    site: Site
-    settings: Settings
-    key: str  # the lock's settings key
-    planned: frozenset[Path]  # sources that will have an English version after this run
-    translate_post: TranslatePost
-    edit_urls: Callable[[str, str], str]
-    partial_ok: bool  # translate_post takes an `Unchanged`
-    pages: PageIndex  # pages by permalink/url/slug, for link resolution
-
-
-@dataclass(frozen=True)
-class _Post:
-    source: Path
-    target: Path
-    data: bytes
-    text: str
 
 
 def run_batch(
@@ -163,7 +134,7 @@ def _run_site(
     ]
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
-    run = _Run(
+    run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
         _takes_unchanged(translate_post), PageIndex.build(site),
     )  # fmt: skip
@@ -232,7 +203,7 @@ def _plan(files: Iterable[Path], site: Site) -> set[Path]:
     return planned
 
 
-def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
+def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
     site = run.site
     check = is_translation_source(source, site)
     if not check:
@@ -255,16 +226,16 @@ def _one_file(source: Path, run: _Run, lock: Lock) -> tuple[FileResult, Lock]:
         return result("failed", str(exc)), lock
     copy = copy_status(source, target, lock, run.key)
     result = partial(result, copy=copy.status)
-    return _act(_Post(source, target, data, text), copy, run, lock, result)
+    return _act(Post(source, target, data, text), copy, run, lock, result)
 
 
 def _act(
-    post: _Post, copy: CopyStatus, run: _Run, lock: Lock, result: ResultOf
+    post: Post, copy: CopyStatus, run: Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
     """What the copy's status asks for: nothing, keep it, update it, or translate it whole."""
     status, settings = copy.status, run.settings
     if status in ("up-to-date", "partial"):
-        exists = partial(_translated, run)
+        exists = partial(has_english, run)
         job = Refresh(post.source, post.target, run.site, exists, settings.dry_run, run.pages)
         lock, note = refresh_links(job, lock)
         done, lock = _refresh_resources(post.target, run.site, lock, settings.dry_run, result, copy)
@@ -280,7 +251,7 @@ def _act(
     if updatable and not (settings.force or fresh):
         return _update(post, copy, run, lock, result)
     if status in ("edited", "edited-stale") and not settings.force:
-        stale = stale_links_note(post.target, lock, partial(_translated, run))
+        stale = stale_links_note(post.target, lock, partial(has_english, run))
         return result("skipped", keep_reason(copy, shown) + stale), lock
     if settings.dry_run:
         if rebuilding and not settings.replace_hand_written:
@@ -292,7 +263,7 @@ def _act(
     return _translate(post, status, run, lock, result)
 
 
-def _resources_planned(post: _Post, run: _Run, lock: Lock) -> tuple[str, ...]:
+def _resources_planned(post: Post, run: Run, lock: Lock) -> tuple[str, ...]:
     """The bundle files a dry run would copy (the links' targets are the Japanese text's)."""
     try:
         plan = copy_bundle_resources(
@@ -318,7 +289,7 @@ def _read(source: Path) -> tuple[bytes, str] | str:
 
 
 def _translate(
-    post: _Post, status: Status, run: _Run, lock: Lock, result: ResultOf
+    post: Post, status: Status, run: Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
     done = _english_of(post, run, result)
     if isinstance(done, FileResult):
@@ -328,7 +299,7 @@ def _translate(
     taxonomies = run.settings.translate_taxonomies
     base = full_base(post.text, en_text, taxonomies=taxonomies)
     if status == "hand-written" and run.settings.rebuild_lock:
-        adopted = _adopt(post, en_text.encode("utf-8"), run, lock, (base, report, links))
+        adopted = adopt(post, en_text.encode("utf-8"), run, lock, (base, report, links))
         if adopted is not None:
             return result("up-to-date", "adopted into the lock (--rebuild-lock)"), adopted
         if not run.settings.replace_hand_written:
@@ -341,11 +312,11 @@ def _translate(
         except OSError as exc:
             return result("failed", f"could not keep a copy of the page: {one_line(exc)}"), lock
     result = partial(result, reason=status, replaced=replaced)
-    return _commit(post, en_text, (base, report, links), run, lock, result)
+    return commit(post, en_text, (base, report, links), run, lock, result)
 
 
 def _english_of(
-    post: _Post, run: _Run, result: ResultOf, unchanged: object = None
+    post: Post, run: Run, result: ResultOf, unchanged: object = None
 ) -> tuple[str, PostReport] | FileResult:
     """The orchestrator's English for the post (only the changed blocks where it can take an
     update's `unchanged`), or the failed result; BatchAbort goes up (no other file can succeed)."""
@@ -360,7 +331,7 @@ def _english_of(
 
 
 def _update(
-    post: _Post, copy: CopyStatus, run: _Run, lock: Lock, result: ResultOf
+    post: Post, copy: CopyStatus, run: Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
     """Only the blocks whose Japanese changed are translated; a person's edits stay."""
     shown = relative_key(post.target, run.site.root)
@@ -389,81 +360,7 @@ def _update(
     except CannotMatch as exc:
         return result("skipped", cannot_update(shown, str(exc))), lock
     result = partial(result, reason="update", **counts)
-    return _commit_update(post, merged, (report, links), run, lock, result)
-
-
-def _commit_update(
-    post: _Post,
-    merged: Merged,
-    done: tuple[PostReport, dict[Path, bool]],
-    run: _Run,
-    lock: Lock,
-    result: ResultOf,
-) -> tuple[FileResult, Lock]:
-    report, links = done
-    sidecar = ""
-    if merged.conflicts:  # the person's words are on disk before the page changes
-        try:
-            key = relative_key(post.target, run.site.root)
-            sidecar = write_conflicts(run.site.root, key, merged.conflicts, post.source.name)
-        except OSError as exc:
-            return result("failed", f"could not keep your English: {one_line(exc)}"), lock
-    learn = getattr(run.translate_post, "learn", None)
-    if learn is not None and run.settings.learn and merged.learned:
-        learn(list(merged.learned))
-    return _commit(
-        post,
-        merged.text,
-        (merged.base, report, links),
-        run,
-        lock,
-        partial(result, conflict_file=sidecar),
-    )
-
-
-def _commit(
-    post: _Post,
-    en_text: str,
-    done: _Done,
-    run: _Run,
-    lock: Lock,
-    result: ResultOf,
-) -> tuple[FileResult, Lock]:
-    """Write the English copy and record it (with its per-block base and kept sentences)."""
-    report = done[1]
-    written = en_text.encode("utf-8")
-    # The copy and its lock entry land together: the entry goes to the journal before the copy
-    # replaces the old page, so whatever stops the run the next one recognises the page, and an
-    # interrupt (Ctrl-C, SIGTERM, SIGHUP) waits until both are done.
-    with interrupts_deferred():
-        try:
-            resources = copy_bundle_resources(
-                post.source, post.target, en_text, run.site, lock=lock
-            )
-            new_lock = _recorded(post, written, en_text, run, lock, done)
-            _journal(new_lock, post.target)
-            atomic_write(post.target, written)
-        except (OSError, SiteError) as exc:
-            return result("failed", one_line(exc)), lock
-        lock = new_lock
-    filled, note = "", ""
-    if run.settings.fill_source_summary and report.source_summary:
-        filled, note, lock = write_source_summary(
-            post.source, post.data, report.source_summary, post.target, lock
-        )
-    joined = getattr(report, "hard_breaks_joined", 0)  # stand-in translators may not say
-    if joined:
-        note = "; ".join(filter(None, (note, joined_breaks_note(joined))))
-    return result(
-        "partial" if report.partial else "translated",
-        sentences=report.sentences_total,
-        from_memory=report.from_memory,
-        kept=tuple(report.kept),
-        flagged=report.flagged,
-        resources=tuple(relative_key(r, run.site.root) for r in resources),
-        source_summary=filled,
-        note=note,
-    ), lock
+    return commit_update(post, merged, (report, links), run, lock, result)
 
 
 def _takes_unchanged(func: TranslatePost) -> bool:
@@ -475,49 +372,12 @@ def _takes_unchanged(func: TranslatePost) -> bool:
     return len(positional) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
-def _recorded(
-    post: _Post, written: bytes, en_text: str, run: _Run, lock: Lock, done: _Done
-) -> Lock:
-    """The lock with the page (its per-block base and kept sentences, and the bundle files
-    recorded for it) as it is about to be written."""
-    base, report, links = done
-    lock = record(
-        lock, post.source, post.target, run.key, written, __version__, source_bytes=post.data
-    )
-    key = relative_key(post.target, run.site.root)
-    lock = lock.with_entry(replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept)))
-    lock = with_links(lock, post.target, links)
-    return record_resources(lock, post.source, post.target, en_text, run.site)
-
-
-def _journal(lock: Lock, target: Path) -> None:
-    entry = lock.get(target)
-    key = relative_key(target, lock.root)
-    append_record(lock.root, entry, [r for r in lock.resources.values() if r.page == key])
-
-
-def _adopt(post: _Post, written: bytes, run: _Run, lock: Lock, done: _Done) -> Lock | None:
-    """--rebuild-lock: the lock with an unrecorded page recorded when its bytes are what honyaku
-    writes now (its own page, from a run whose record was lost); None otherwise."""
-    try:
-        if post.target.read_bytes() != written:
-            return None
-    except OSError:
-        return None
-    return _recorded(post, written, written.decode("utf-8"), run, lock, done)
-
-
-def _translated(run: _Run, page: Path) -> bool:
-    """Whether `page` has (or will have after this run) an English version."""
-    return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
-
-
-def _site_rewrites(post: _Post, en_text: str, run: _Run) -> tuple[str, dict[Path, bool]]:
+def _site_rewrites(post: Post, en_text: str, run: Run) -> tuple[str, dict[Path, bool]]:
     """Anchors to the English headings' IDs, links to English pages, `url` to the English
     prefix; and the pages the links depend on (for the lock)."""
     en_text = rewrite_anchors(post.text, en_text)
     en_text, links = rewrite_links_tracked(
-        en_text, post.source, run.site, has_translation=partial(_translated, run), pages=run.pages
+        en_text, post.source, run.site, has_translation=partial(has_english, run), pages=run.pages
     )
     return prefix_front_matter_urls(en_text, url_prefix_for(run.site), run.edit_urls), links
 
