@@ -7,25 +7,26 @@ memory-backed translator, the model's token counter).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
-from pipeline.document import Atom, Document, Prose, parse_document, skipped_units
+from pipeline.document import Document, Prose, parse_document, skipped_units
 from pipeline.frontmatter import (
-    Field,
     FrontMatterError,
-    add_key,
-    has_key,
     reader_fields,
-    splice,
-    split_front_matter,
-    string_value,
 )
-from pipeline.notes import NoteRules, ScoreBook, SentenceNote, sentence_notes
+from pipeline.notes import NoteRules, ScoreBook, sentence_notes
+from pipeline.post_plan import (
+    HonyakuError,
+    Options,
+    PostPlan,
+    PostReport,
+    ReaderUnit,
+    UnitPlan,
+)
 from pipeline.render import (
     RenderError,
     escape_line_starts,
@@ -33,51 +34,12 @@ from pipeline.render import (
     joined_hard_breaks,
     render_body,
 )
-from pipeline.summary import Candidate, japanese_summary, summarize
+from pipeline.summary import Candidate
+from pipeline.summary_field import front_matter_text, sentence_candidates
 from pipeline.translate import Capabilities, Result, Sentence, translate_sentences
-from pipeline.wording import count
 
 if TYPE_CHECKING:
     from pipeline.site.blocks import Unchanged
-
-
-class HonyakuError(ValueError):
-    """Bad input: the message is one line; the caller adds the file name."""
-
-
-@dataclass(frozen=True)
-class Options:
-    summary: str = "lead"  # lead | rank | model | off (lead measured best: README)
-    summary_max_chars: int = 200
-    add_summary: bool = False
-    source_summary: bool = False  # also compute a Japanese summary for the source post
-    prose_fences: bool = False  # translate unlabelled fences that hold only Japanese prose
-    translate_taxonomies: bool = False
-    clause_budget: int = segment.DEFAULT_CLAUSE_BUDGET
-
-
-@dataclass
-class PostReport:
-    sentences_total: int = 0
-    translated: int = 0
-    from_memory: int = 0
-    kept: list[str] = field(default_factory=list)
-    summary: str = "off"  # filled | translated | kept | none: <why> | off
-    code_fence_japanese: int = 0  # Japanese characters left in code blocks, which stay as written
-    source_summary: str | None = None  # Japanese summary for an empty source `summary`
-    flagged: int = 0  # sentences a reviewer should read (`honyaku review`)
-    sentences: list[SentenceNote] = field(default_factory=list)
-    hard_breaks_joined: int = 0  # hard line breaks the English had no place for (lines joined)
-
-    @property
-    def partial(self) -> bool:
-        return bool(self.kept)
-
-    def line(self) -> str:
-        return (
-            f"{count(self.sentences_total, 'sentence')}: {self.translated} translated, "
-            f"{self.from_memory} from memory, {len(self.kept)} kept"
-        )
 
 
 @dataclass
@@ -162,34 +124,6 @@ class Engine:
         return [(m.start, m.end, m.replacement) for m in self.glossary.matches(text)]
 
 
-@dataclass(frozen=True)
-class ReaderUnit:
-    """A piece of reader text: a body prose span or a front-matter value."""
-
-    text: str
-    roles: tuple[str, ...]
-    block: str  # the prose unit's block kind, or "front" for a front-matter value
-    line_start: bool
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    pieces: tuple[str, ...]  # the unit text cut into sentences (and clauses)
-    sent: tuple[int | None, ...]  # for each piece, its index in the batch, or None if kept
-    sentence: tuple[int, ...]  # for each piece, which sentence of the unit it belongs to
-
-
-@dataclass(frozen=True)
-class PostPlan:
-    """What translate sends for a post, decided before any model call; `inspect` shows it."""
-
-    document: Document
-    fields: tuple[Field, ...]  # front-matter reader text
-    units: tuple[ReaderUnit, ...]  # the body's prose units, then one per field
-    plans: tuple[UnitPlan | None, ...]  # None: kept as written (a skip comment)
-    batch: tuple[Sentence, ...]  # what goes to the translation stage, in order
-
-
 def translate_markdown(text: str, translator: Any, *, summarize: bool = True) -> str:
     """Translate one post; `translator` is anything with translate(list[str]) -> list[str]."""
     options = Options(summary="lead" if summarize else "off")
@@ -232,7 +166,7 @@ def translate_post(
         new = outputs.get(body_count + k)
         if new is not None and new != fld.value:
             edits[fld.path] = new
-    front = _front_matter(post, edits, results, engine, options, report)
+    front = front_matter_text(post, edits, results, engine, options, report)
     return document.front_matter.prefix + front + body, report
 
 
@@ -329,169 +263,12 @@ def _assemble(unit: ReaderUnit, plan: UnitPlan, results: list[Result]) -> str:
     return escape_line_starts(unit.text, text, unit.line_start)
 
 
-def _front_matter(
-    post: PostPlan,
-    edits: dict[tuple, str],
-    results: list[Result],
-    engine: Engine,
-    options: Options,
-    report: PostReport,
-) -> str:
-    document, plans = post.document, list(post.plans)
-    fm = document.front_matter
-    summary_path = _summary_path(fm)
-    current = string_value(fm, summary_path) if summary_path else None
-    # `summary: ""`, `summary: " "` and a bare `summary:` (null) all mean "fill me".
-    empty = summary_path is not None and (current is None or not current.strip())
-    wants_summary = options.summary != "off" and (
-        empty or (summary_path is None and options.add_summary)
-    )
-    if summary_path and current and current.strip():
-        report.summary = "translated" if summary_path in edits else "kept"
-    if empty and options.source_summary and options.summary != "off":
-        candidates, _english = _candidates(document, plans, results, engine)
-        report.source_summary = japanese_summary(candidates, options.summary)  # type: ignore[arg-type]
-    if wants_summary:
-        result = _summary(document, plans, results, engine, options)
-        if result.text:
-            report.summary = "filled"
-            if summary_path is not None:
-                edits[summary_path] = result.text
-            else:
-                return _added(fm, edits, result.text, document.body)
-        else:
-            report.summary = f"none: {result.reason}"
-    return _spliced(fm, edits)
-
-
-def _spliced(fm: Any, edits: dict[tuple, str]) -> str:
-    if not edits:
-        return fm.raw
-    try:
-        return splice(fm, edits)
-    except FrontMatterError as exc:
-        raise HonyakuError(f"front matter could not be edited: {exc}") from exc
-
-
-def _added(fm: Any, edits: dict[tuple, str], summary: str, body: str) -> str:
-    """The front matter with the other edits spliced in, then a `summary` key added (to a new
-    YAML block, in the body's line ending, where the post has no front matter)."""
-    spliced = _spliced(fm, edits)
-    try:
-        current = split_front_matter(fm.prefix + spliced)[0] if fm.kind else fm
-        newline = "\r\n" if "\r\n" in body else "\n"
-        return add_key(current, ("summary",), summary, newline=newline)
-    except FrontMatterError as exc:
-        raise HonyakuError(f"front matter could not be edited: {exc}") from exc
-
-
-def _summary_path(fm: Any) -> tuple | None:
-    if fm.kind is None:
-        return None
-    for key in fm.data:
-        if isinstance(key, str) and key.lower() == "summary" and has_key(fm, (key,)):
-            return (key,)
-    return None
-
-
-def _plain_atom(atom: Atom) -> str:
-    """What a reader would say for an atom in plain text: inline code as its text, else nothing."""
-    return atom.raw.strip("`").strip() if atom.kind == "code" else ""
-
-
-def _plain(text: str, atoms: tuple[str, ...]) -> str:
-    """A working text as plain reading text: code as its text, other atoms dropped."""
-    out: list[str] = []
-    for char in text:
-        index = chars.atom_index(char)
-        if index is not None and index < len(atoms):
-            out.append(atoms[index])
-        else:
-            out.append(" " if char == "\n" else char)
-    return re.sub(r"\s+", " ", "".join(out)).strip()
-
-
-def _summary(
-    document: Document,
-    plans: list[UnitPlan | None],
-    results: list[Result],
-    engine: Engine,
-    options: Options,
-) -> Any:
-    candidates, english = _candidates(document, plans, results, engine)
-    return summarize(
-        candidates,
-        method=options.summary,  # type: ignore[arg-type]
-        translate=lambda sentences: [english.get(s, "") for s in sentences],
-        max_chars=options.summary_max_chars,
-        abstractive=engine.abstractive,
-    )
-
-
-def _candidates(
-    document: Document,
-    plans: list[UnitPlan | None],
-    results: list[Result] | None,
-    engine: Engine,
-) -> tuple[list[Candidate], dict[str, str]]:
-    """The post's sentences as the summarizer sees them (plain text, block kind, lemmas, share
-    of code), and the English of each where it was translated."""
-    candidates: list[Candidate] = []
-    english: dict[str, str] = {}
-    for index, unit in enumerate(document.prose):
-        plan = plans[index]
-        if plan is None or unit.block in ("table", "caption", "html"):
-            continue
-        atoms = tuple(_plain_atom(a) for a in unit.atoms)
-        for members in _sentences(plan):
-            pieces = [plan.pieces[m] for m in members]
-            sent = [plan.sent[m] for m in members]
-            ja = _plain("".join(pieces), atoms)
-            if all(k is None for k in sent) or not ja:
-                continue
-            if results is not None and all(k is None or results[k].status != "kept" for k in sent):
-                outputs = [
-                    p if k is None else results[k].text for p, k in zip(pieces, sent, strict=True)
-                ]
-                flags = [k is not None for k in sent]
-                english[ja] = _plain(join_pieces(pieces, outputs, flags), atoms)
-            lemmas = segment.content_lemmas(segment.analyze(ja, engine.tagger))
-            share = _code_share("".join(pieces), unit)
-            candidates.append(Candidate(len(candidates), ja, _candidate_block(unit), lemmas, share))
-    return candidates, english
-
-
-def _sentences(plan: UnitPlan) -> list[list[int]]:
-    """Piece indexes grouped by the sentence they belong to (clauses join back up)."""
-    groups: dict[int, list[int]] = {}
-    for index, number in enumerate(plan.sentence):
-        groups.setdefault(number, []).append(index)
-    return list(groups.values())
-
-
-def _code_share(piece: str, unit: Prose) -> float:
-    """How much of a sentence, as written, is code, URLs and other atoms."""
-    atom_chars = 0
-    text_chars = 0
-    for char in piece:
-        index = chars.atom_index(char)
-        if index is not None and index < len(unit.atoms):
-            atom_chars += len(unit.atoms[index].raw)
-        elif not char.isspace():
-            text_chars += 1
-    return atom_chars / max(1, atom_chars + text_chars)
-
-
 def summary_candidates(text: str, engine: Engine | None = None) -> list[Candidate]:
     """The summarizer's view of a post without translating it (for evaluation scripts)."""
     engine = engine or Engine(translator=None)
     post = plan_post(text, engine)
-    return _candidates(post.document, list(post.plans), None, engine)[0]
+    return sentence_candidates(post.document, list(post.plans), None, engine)[0]
 
 
 def _body_unit(unit: Prose) -> ReaderUnit:
     return ReaderUnit(unit.text, tuple(a.role for a in unit.atoms), unit.block, unit.line_start)
-
-
-def _candidate_block(unit: Prose) -> str:
-    return unit.block if unit.block in ("heading", "paragraph", "list", "quote") else "paragraph"
