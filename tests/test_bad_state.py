@@ -138,8 +138,19 @@ def test_truncated_lock_is_one_line(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     assert batch(site).returncode == 0
     lock = site / "honyaku.lock"
-    lock.write_bytes(lock.read_bytes()[: len(lock.read_bytes()) // 2])
-    one_line(batch(site), 2, "honyaku.lock", "unreadable", "--rebuild-lock")
+    whole = lock.read_bytes()
+    lock.write_bytes(whole[: len(whole) // 2])
+    one_line(batch(site), 2, "honyaku.lock", "cut short", "--rebuild-lock")
+    # Cut exactly between two tables: valid TOML with entries missing, still caught.
+    lock.write_bytes(whole[: whole.rindex(b"\n[[file]]") + 1])
+    one_line(batch(site), 2, "honyaku.lock", "cut short", "--rebuild-lock")
+    # A lock from before the end mark (no notice in its header) is read as it always was.
+    old = whole.replace(b"# Its last line is the end mark: a lock without it was cut short.\n", b"")
+    old = old.replace(b"\n# end of honyaku.lock\n", b"")
+    lock.write_bytes(old)
+    result = batch(site)
+    assert result.returncode == 0 and "kept" not in result.stdout + result.stderr
+    assert lock.read_bytes() == old  # nothing to do: nothing written
 
 
 # --- the translation memory ---------------------------------------------------------------

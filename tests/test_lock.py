@@ -37,6 +37,7 @@ def _old_dump(lock: Lock) -> str:
     lines = [
         "# honyaku.lock: what honyaku wrote, so re-runs skip unchanged posts and never overwrite",
         "# an English copy someone edited. Generated; commit it with the site.",
+        "# Its last line is the end mark: a lock without it was cut short.",
         "format = 1",
     ]
     for name, records in (("file", lock.entries), ("resource", lock.resources)):
@@ -49,7 +50,7 @@ def _old_dump(lock: Lock) -> str:
                 if field == "links" and not getattr(record, field):
                     continue  # added later (link dependencies); not written while empty
                 lines.append(f"{field} = {json.dumps(getattr(record, field), ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "# end of honyaku.lock"]) + "\n"
 
 
 def test_awkward_strings_round_trip(tmp_path: Path) -> None:

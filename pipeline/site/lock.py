@@ -102,6 +102,13 @@ _HEADER = (
     "honyaku.lock: what honyaku wrote, so re-runs skip unchanged posts and never overwrite",
     "an English copy someone edited. Generated; commit it with the site.",
 )
+# A lock cut short exactly between two tables is still valid TOML, with entries missing (their
+# pages would look hand-written). A lock that announces the end mark must end with it; older
+# locks, without the announcement, are read as before.
+_END_NOTICE = "Its last line is the end mark: a lock without it was cut short."
+_END_MARK = "# end of honyaku.lock"
+# Anywhere, not only last: tables a person appended after it are not a lock cut short.
+_END_LINE = re.compile(rf"^{re.escape(_END_MARK)}[ \t\r]*$", re.M)
 
 
 def load_lock(root: Path, *, rebuild: bool = False) -> Lock:
@@ -131,6 +138,11 @@ def _read_lock(root: Path, path: Path) -> Lock:
             raise SiteError(
                 f"{path}: empty (truncated?); restore it from git, or pass --rebuild-lock to "
                 "rebuild it from the English pages"
+            )
+        if f"# {_END_NOTICE}" in text and not _END_LINE.search(text):
+            raise SiteError(
+                f"{path}: cut short (its end mark, '{_END_MARK}', is missing); restore it from "
+                "git, or pass --rebuild-lock to rebuild it from the English pages"
             )
         data = tomlkit.parse(text).unwrap()
         if int(data.get("format", LOCK_FORMAT)) > LOCK_FORMAT:
@@ -199,25 +211,26 @@ def _first_line(exc: Exception) -> str:
 
 def dump_lock(lock: Lock) -> str:
     """The lock as TOML: the header comment, the format, then one `[[file]]` table per English
-    copy and one `[[resource]]` table per copied bundle file, each sorted by target.
+    copy and one `[[resource]]` table per copied bundle file, each sorted by target, then the end
+    mark.
 
     Each table is rendered by tomlkit on its own and remembered (entries are frozen), because the
     lock is saved while a run goes on: rendering 1,247 tables anew each time cost ~0.8 s a save.
     The joined text equals tomlkit's rendering of the whole document (tested)."""
     head = tomlkit.document()
-    for line in _HEADER:
+    for line in (*_HEADER, _END_NOTICE):
         head.add(tomlkit.comment(line))
     head.add("format", LOCK_FORMAT)
     parts = [tomlkit.dumps(head)]
     for name, records in (("file", lock.entries), ("resource", lock.resources)):
         parts.extend(_rendered(name, records[key]) for key in sorted(records))
-    return "".join(parts)
+    return "".join(parts) + f"\n{_END_MARK}\n"
 
 
 def dump_lock_whole(lock: Lock) -> str:
     """The same lock rendered by tomlkit as one document (what `dump_lock` must equal)."""
     doc = tomlkit.document()
-    for line in _HEADER:
+    for line in (*_HEADER, _END_NOTICE):
         doc.add(tomlkit.comment(line))
     doc.add("format", LOCK_FORMAT)
     for name, records in (("file", lock.entries), ("resource", lock.resources)):
@@ -227,7 +240,7 @@ def dump_lock_whole(lock: Lock) -> str:
             for key in sorted(records):
                 tables.append(_table(records[key]))
             doc.add(name, tables)
-    return tomlkit.dumps(doc)
+    return tomlkit.dumps(doc) + f"\n{_END_MARK}\n"
 
 
 @functools.lru_cache(maxsize=65536)
