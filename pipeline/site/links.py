@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -18,6 +19,7 @@ from pipeline.site.paths import (
     english_path,
     lang_url_prefix,
     page_url_dir,
+    ref_path,
 )
 from pipeline.site.permalinks import PageIndex
 from pipeline.site.site_urls import SiteUrls
@@ -34,14 +36,18 @@ _REF_SHORTCODE = re.compile(
 
 
 def _rewrite_targets(
-    text: str, body: Body, rewrite: Callable[[str], str]
+    text: str,
+    body: Body,
+    rewrite: Callable[[str], str],
+    in_html: Callable[[str], str] | None = None,
 ) -> list[tuple[Range, str]]:
-    """Edits giving each link destination and each `href` in raw HTML its `rewrite`; code
-    blocks, code spans and plain text are never touched (the parse found no link there)."""
+    """Edits giving each link destination its `rewrite` and each `href` in raw HTML its
+    `in_html` (default: the same); code blocks, code spans and plain text are never touched
+    (the parse found no link there)."""
     edits = [((start, end), rewrite(text[start:end])) for start, end in body.destinations]
     for start, end in body.html:
         for match in _HREF.finditer(text, start, end):
-            edits.append((match.span(3), rewrite(match.group(3))))
+            edits.append((match.span(3), (in_html or rewrite)(match.group(3))))
     return edits
 
 
@@ -76,12 +82,17 @@ def _resolve_ref(ref: str, page: Path, site: Site) -> Path | None:
         candidates = [d / ref.lstrip("/") for d in dirs]
     else:
         candidates = [page.parent / ref] + [d / ref for d in dirs]
+    lang = site.source_lang
     for candidate in candidates:
         for path in (
             candidate,
             candidate / "index.md",
             candidate / "_index.md",
             candidate.with_name(candidate.name + ".md"),
+            # Hugo names a page without its language suffix (`b.ja.md` is '/post/b').
+            candidate / f"index.{lang}.md",
+            candidate / f"_index.{lang}.md",
+            candidate.with_name(f"{candidate.name}.{lang}.md"),
         ):
             if path.is_file():
                 return _abs(path)
@@ -118,8 +129,9 @@ class _Targets:
         self.seen[page] = bool(self.exists(page))
         return self.seen[page]
 
-    def destination(self, dest: str) -> str:
-        """The English copy's destination for a link destination of the Japanese page."""
+    def destination(self, dest: str, quote: str = '"') -> str:
+        """The English copy's destination for a link destination of the Japanese page; `quote`
+        is what a `relref` it writes quotes its path with (not the attribute's quote)."""
         bracketed = dest.startswith("<") and dest.endswith(">")
         raw = dest[1:-1] if bracketed else dest
         path, rest = _split_dest(raw)
@@ -128,17 +140,17 @@ class _Targets:
         if not path or path.startswith("mailto:"):
             return dest
         if "://" in path or path.startswith(("/", "//")):
-            new = self._absolute(path)
+            new = self._absolute(path, quote)
         elif ":" in path:
             return dest
         else:
-            new = self._relative(path)
+            new = self._relative(path, quote)
         if new is None:
             return dest
         new += rest
         return f"<{new}>" if bracketed else new
 
-    def _absolute(self, path: str) -> str | None:
+    def _absolute(self, path: str, quote: str) -> str | None:
         """A root-relative or full URL into the site: to the English page when there is one,
         else to the Japanese page; written to resolve under the site's baseURL."""
         link = self.urls.split(path)
@@ -148,16 +160,25 @@ class _Targets:
         if page is None:
             return None
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
+        if want == self.site.target_lang and _abs(page) in self.pages.by_title:
+            return self._relref(page, quote)
         return None if want == link.lang else self.urls.write(link, want)
 
-    def _relative(self, path: str) -> str | None:
+    def _relative(self, path: str, quote: str) -> str | None:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
         if path.endswith("/") and not url.endswith("/"):
             url += "/"
         page = self._page(url)
-        if page is None or self._has_english(page):
+        if page is None:
             return None
+        if self._has_english(page):
+            return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
         return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+
+    def _relref(self, page: Path, quote: str) -> str:
+        """The English page of a page whose URL is made from its title: only Hugo knows it
+        (from the translated title, as it is when the site is built)."""
+        return f"{{{{< relref {quote}{ref_path(page, self.site)}{quote} >}}}}"
 
     def ref_shortcode(self, tag: str) -> str:
         """`{{< ref "x" >}}` to a page without an English version gets the source language."""
@@ -220,7 +241,9 @@ def rewrite_links_tracked(
         pages,
     )
     body = parse_body(en_text)
-    edits = _rewrite_targets(en_text, body, targets.destination)
+    # In an attribute, a relref's own quotes must not end the attribute's.
+    in_html = partial(targets.destination, quote="`")
+    edits = _rewrite_targets(en_text, body, targets.destination, in_html)
     for start, end in body.shortcodes:
         edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
     return _apply(en_text, edits), dict(sorted(targets.seen.items()))

@@ -134,6 +134,16 @@ def page_url_dir(source: Path, site: Site) -> str:
     return "/" + "".join(p.lower() + "/" for p in parts)
 
 
+def ref_path(source: Path, site: Site) -> str:
+    """The page as `ref`/`relref` name it in any language: its path in its content folder
+    without extension or language suffix, a bundle by its folder ('/post/b', '/post/c')."""
+    folder = _source_dir_of(_abs(source), site) or site.root / "content"
+    rel = PurePosixPath(_abs(source).relative_to(folder).as_posix())
+    base, _lang, _ext = _split_lang_suffix(rel.name, {lang.code for lang in site.languages})
+    parts = list(rel.parent.parts) if base == "index" else [*rel.parent.parts, base]
+    return "/" + "/".join(parts)
+
+
 def content_file_for_url(url_path: str, site: Site, code: str | None = None) -> Path | None:
     """The content file of language `code` (default: source) a URL path points to, if any."""
     code = code or site.source_lang

@@ -6,8 +6,11 @@ path lookup of `paths.content_file_for_url`.
 Tokens follow Hugo's (checked with Hugo 0.168): date parts from the literal `date` value, `:slug`
 falling back to the title, `:title` made into a path the way Hugo's `urlize` does it (lowercased,
 spaces to one hyphen, other punctuation dropped), `:filename`/`:contentbasename` the file's or
-bundle's name, `:section`/`:sections`. Known limit: a `:title` or title-derived `:slug` URL of an
-English page comes from its translated title, which is not known before it is written.
+bundle's name, `:section`/`:sections`. A page whose URL comes from its title (`:title`, or `:slug`
+with no `slug` in its front matter) has an English URL made from its translated title, which is
+not known before the copy is written (and changes when the title is retranslated): `by_title`
+lists those pages, and links to their English copies are written as `relref`, which Hugo
+resolves.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class PageIndex:
 
     by_url: Mapping[str, Path]
     url_of: Mapping[Path, str]
+    by_title: frozenset[Path] = frozenset()  # pages whose URL is made from their title
 
     def page(self, url: str) -> Path | None:
         url = unquote(url)
@@ -76,13 +80,23 @@ class PageIndex:
         except Exception:  # noqa: BLE001 - detect_site read the same config already
             patterns = {}
         url_of: dict[Path, str] = {}
+        by_title: set[Path] = set()
         for folder in site.source_dirs:
             for suffix in MARKDOWN_SUFFIXES:
                 for path in folder.rglob(f"*{suffix}"):
-                    url = _own_url(_abs(path), folder, site, patterns)
-                    if url is not None:
-                        url_of[_abs(path)] = url
-        return cls({url: page for page, url in sorted(url_of.items())}, url_of)
+                    own = _own_url(_abs(path), folder, site, patterns)
+                    if own is not None:
+                        url_of[_abs(path)] = own.url
+                        if own.from_title:
+                            by_title.add(_abs(path))
+        by_url = {url: page for page, url in sorted(url_of.items())}
+        return cls(by_url, url_of, frozenset(by_title))
+
+
+@dataclass(frozen=True)
+class _OwnUrl:
+    url: str
+    from_title: bool = False  # made from the title, so the English page's differs
 
 
 def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
@@ -93,7 +107,7 @@ def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
 
 
-def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) -> str | None:
+def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) -> _OwnUrl | None:
     """The page's URL path when it is not its file's path (else None)."""
     codes = {lang.code for lang in site.languages}
     base, lang, _ext = _split_lang_suffix(path.name, codes)
@@ -105,13 +119,16 @@ def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) 
     front = _front(path)
     if front.get("url"):
         url = "/" + str(front["url"]).strip("/") + "/"
-        return url if "." not in PurePosixPath(url).name else url.rstrip("/")
+        return _OwnUrl(url if "." not in PurePosixPath(url).name else url.rstrip("/"))
     if pattern is None and not front.get("slug"):
         return None
     name = rel.parent.name if base == "index" else base
     if pattern is None:
-        return page_url_dir(path, site).rsplit("/", 2)[0] + f"/{front['slug']}/"
-    return _expand(pattern, front, name, sections)
+        return _OwnUrl(page_url_dir(path, site).rsplit("/", 2)[0] + f"/{front['slug']}/")
+    from_title = ":title" in pattern or (
+        re.search(r":slug\b", pattern) is not None and not front.get("slug")
+    )
+    return _OwnUrl(_expand(pattern, front, name, sections), from_title)
 
 
 def _front(path: Path) -> dict[str, Any]:
@@ -131,7 +148,8 @@ def _expand(pattern: str, front: Mapping[str, Any], name: str, sections: tuple[s
     found = _DATE.search(date)
     year, month, day = found.groups() if found else ("0001", "01", "01")
     title = urlize(str(front.get("title") or ""))
-    slug = urlize(str(front.get("slug"))) if front.get("slug") else title
+    own_slug = urlize(str(front.get("slug"))) if front.get("slug") else ""
+    slug = own_slug or title
     values = {
         "year": year,
         "month": month,
@@ -139,8 +157,9 @@ def _expand(pattern: str, front: Mapping[str, Any], name: str, sections: tuple[s
         "day": day,
         "title": title,
         "slug": slug,
-        "slugorfilename": slug or name,
-        "slugorcontentbasename": slug or name,
+        # Hugo: the front matter's slug, else the file's name (never the title).
+        "slugorfilename": own_slug or name,
+        "slugorcontentbasename": own_slug or name,
         "filename": name,
         "contentbasename": name,
         "section": sections[0] if sections else "",
