@@ -6,11 +6,15 @@ from __future__ import annotations
 RULES = (
     "Opt-outs: `notranslate: true` in a post's front matter skips the post; a line "
     "`<!-- honyaku: skip -->` keeps the block after it as written.\n\n"
-    "The lock: honyaku.lock at the site root records what honyaku wrote, so a re-run "
-    "translates only what changed, and an English page a person edited or wrote is kept "
-    "(--force replaces it). Commit it with the site.\n\n"
-    "Exit codes: 0 all done; 1 some posts failed, or with --strict were only partly "
-    "translated; 2 bad input, a bad option or a missing model; 130 interrupted."
+    "The lock: honyaku.lock at the site root records what honyaku wrote, block by block, so a "
+    "re-run translates only what changed. Your edits to an English page are kept, also when "
+    "its Japanese changes (only the changed blocks are translated again); a page honyaku "
+    "never wrote is never replaced unless asked (--replace-hand-written). Commit it with the "
+    "site.\n\n"
+    "Exit codes: 0 all done; 1 some posts failed, with --strict some were only partly "
+    "translated, or with --check an English copy is missing or out of date; 2 bad input, a "
+    "bad option or a missing model; 3 another run holds the site lock (--no-wait); 70 a bug "
+    "in honyaku (please report it); 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP."
 )
 
 APP = (
