@@ -111,6 +111,7 @@ SHARED = (
         "no_wait",
         bool,
         False,
+        "--no-wait",
         help="When another honyaku run is writing the site, exit 3 at once instead of waiting.",
     ),
 )
