@@ -213,6 +213,12 @@ def _fence_japanese(document: Document) -> int:
     return sum(n for b, n in zip(document.code_blocks, counts, strict=True) if not b.translated)
 
 
+# What stays around a sentence as written: spaces, line breaks and the ideographic space that
+# indents a Japanese paragraph's lines (inside the sentence it would carry a line break into
+# the translated text, where it has no place).
+_EDGE = " \t\n\u3000"
+
+
 def _plan_unit(
     unit: ReaderUnit, engine: Engine, options: Options, batch: list[Sentence]
 ) -> UnitPlan:
@@ -221,14 +227,14 @@ def _plan_unit(
     owner: list[int] = []
     for number, sentence in enumerate(segment.split_sentences(unit.text)):
         clauses = [sentence]
-        core = sentence.strip(" \t\n")
+        core = sentence.strip(_EDGE)
         if segment.needs_translation(core) and engine.count_tokens(core) > engine.budget(options):
             clauses = segment.split_clauses(
                 sentence, engine.count_tokens, engine.budget(options), engine.tagger
             )
         for clause in clauses:
-            core = clause.strip(" \t\n")
-            lead = clause[: len(clause) - len(clause.lstrip(" \t\n"))]
+            core = clause.strip(_EDGE)
+            lead = clause[: len(clause) - len(clause.lstrip(_EDGE))]
             trail = clause[len(lead) + len(core) :]
             for piece, translate in ((lead, False), (core, True), (trail, False)):
                 if not piece:

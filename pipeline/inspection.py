@@ -104,6 +104,6 @@ def _unit_sentences(
     for piece, batch_index in zip(pieces, sent, strict=True):
         if not piece.strip():
             continue
-        shown, used = _shown(piece.strip(" \t\n"), atoms)
+        shown, used = _shown(piece.strip(" \t\n\u3000"), atoms)
         infos.append(SentenceInfo(unit.block, shown, used, batch_index is not None))
     return infos

@@ -107,7 +107,7 @@ def _escape_atom_line_starts(
         rest = "".join(p.logical for p in out[k:]).split("\n", 1)[0]
         match = _BLOCK_START.match(rest)
         before = source_lines[line].lstrip() if line < len(source_lines) else ""
-        if match and not before.startswith(match.group(1)):
+        if match and not _had_syntax(before, match.group(1)):
             out[k] = replace(piece, raw=_escape(piece.raw, match.group(1)), literal=())
     return out
 
@@ -326,10 +326,17 @@ def escape_line_starts(source: str, text: str, line_start: bool) -> str:
         if not match:
             continue
         before = source_lines[k] if k < len(source_lines) else ""
-        if before.startswith(match.group(1)):
+        if _had_syntax(before, match.group(1)):
             continue
         lines[k] = _escape(line, match.group(1))
     return "\n".join(lines)
+
+
+def _had_syntax(source_line: str, syntax: str) -> bool:
+    """Did the source line start with the same block syntax (`-会場` starts with `-` but is no
+    list item: `- Venue` would be one)?"""
+    match = _BLOCK_START.match(source_line)
+    return match is not None and match.group(1) == syntax
 
 
 def _escape(line: str, syntax: str) -> str:

@@ -42,6 +42,11 @@ CASES = {
     "hard break, backslash": "一行目は、\\\n二行目です\n",
     "hard break, spaces": "一行目は、  \n二行目です\n",
     "link and image titles": '[リンク](/u "リンクの説明")と![画像の代替](/i.png "画像の説明")。\n',
+    # Found on the corpus posts (tests/test_structure_corpus.py).
+    "task list": "- [x] 終わった項目です\n  - 子の項目です\n- [ ] まだの項目です\n",
+    "dash glued at a line start": "- 最初の項目です。\n  -会場ではそう話していました。\n",
+    "ideographic-space indent and hard breaks": "　一つ目です。二つ目ですか。  \n　三つ目です。  \n　四つ目です。\n",
+    "dollar signs are no math": "正確にはv$表は**<u>公開シノニム</u>**です。V$表の場合です。\n",
 }
 
 

@@ -112,7 +112,8 @@ def walk(tokens: list[Token], ctx: Context) -> None:
                 _block_units(token, "heading", ctx, heading=True)
             elif parent == "paragraph_open":
                 kind = stack[-1] if stack else "paragraph"
-                _block_units(token, "list" if kind == "list" else kind, ctx)
+                first_in_item = index > 1 and tokens[index - 2].type == "list_item_open"
+                _block_units(token, "list" if kind == "list" else kind, ctx, task=first_in_item)
             elif parent in ("th_open", "td_open"):
                 _table_row(token, ctx)
 
@@ -173,7 +174,10 @@ def _fence_unit(spans: list[tuple[int, int]], ctx: Context) -> None:
     ctx.plan.units.append(Prose(spans[0][0], spans[-1][1], text, (), breaks, "fence", False))
 
 
-def _block_units(token: Token, block: str, ctx: Context, *, heading: bool = False) -> None:
+def _block_units(
+    token: Token, block: str, ctx: Context, *, heading: bool = False, task: bool = False
+) -> None:
+    """`task`: the first paragraph of a list item, where `[ ]`/`[x]` makes a task list item."""
     assert token.map is not None
     content_lines = token.content.split("\n")
     first = token.map[0]
@@ -187,7 +191,20 @@ def _block_units(token: Token, block: str, ctx: Context, *, heading: bool = Fals
             return  # could not map the block back to the raw text: it stays verbatim
         spans.append(located)
     _trim_hard_breaks(ctx.body, spans)
+    if task and spans:
+        spans[0] = _after_task_marker(ctx.body, spans[0])
     ctx.emit(spans, block, heading=heading, line_start=True)
+
+
+# Hugo's task list items (goldmark, as GitHub): the item's text opens with `[ ]`, `[x]` or `[X]`
+# and a space. The box is syntax, not prose: it stays where it is.
+_TASK_MARKER = re.compile(r"\[[ xX]\][ \t]+(?=\S)")
+
+
+def _after_task_marker(body: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    match = _TASK_MARKER.match(body, start, end)
+    return (match.end(), end) if match else span
 
 
 def _locate(ctx: Context, index: int, content: str, heading: bool) -> tuple[int, int] | None:

@@ -28,10 +28,14 @@ _DELIMITERS = frozenset("*_~")
 
 def markdown() -> MarkdownIt:
     """The Markdown dialect honyaku reads posts with: CommonMark, tables, strikethrough (single
-    tilde too), footnotes, strict dollar math; delimiter roles recorded."""
+    tilde too), footnotes, `$$` math blocks; delimiter roles recorded."""
     md = MarkdownIt("commonmark", {"strikethrough_single_tilde": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
+    # Hugo (goldmark) sees no inline math unless a site configures a passthrough, so `*` and `_`
+    # between two `$` are delimiters as usual; what looks like math to honyaku is an atom
+    # (`inline._scan_math`: no Japanese inside), kept as written whatever the roles say.
+    md.inline.ruler.disable("math_inline")
     for name in ("emphasis", "strikethrough"):
         rules = md.inline.ruler.__rules__
         original = rules[md.inline.ruler.__find__(name)].fn

@@ -60,7 +60,9 @@ def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
         if chars.is_atom(char) and out and roles.get(char) != CLOSE:
             left = out[-1]
             kept = neighbours.get((char, "left")) == left
-            if (chars.ends_latin(left) or chars.is_atom(left)) and left != "(" and not kept:
+            # `]` too: a bracketed phrase is followed by a space (a URL glued to it is no link).
+            ends = (chars.ends_latin(left) or left == "]") and not _opening_quote(out)
+            if (ends or chars.is_atom(left)) and left != "(" and not kept:
                 out.append(" ")
         out.append(char)
         nxt = text[i + 1] if i + 1 < len(text) else ""
@@ -70,6 +72,14 @@ def _space_atoms(flat: str, text: str, roles: dict[str, str]) -> str:
         if not kept and nxt.isascii() and nxt.isalnum():
             out.append(" ")
     return "".join(out)
+
+
+def _opening_quote(out: list[str]) -> bool:
+    """The last character is a straight quote that opens (at the start, or after a space or an
+    opening bracket): what follows it is glued to it in English (`"foo"`)."""
+    if not out or out[-1] not in "\"'":
+        return False
+    return len(out) < 2 or out[-2].isspace() or out[-2] in "([“‘"
 
 
 def _neighbours(flat: str) -> dict[tuple[str, str], str]:
