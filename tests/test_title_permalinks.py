@@ -37,11 +37,13 @@ LANGS["filename-ja"] = LANGS["filename"]  # the Japanese posts named `a.ja.md`
 POSTS = {
     "post/a.md": "---\ntitle: 最初の記事\ndate: 2024-01-05\n---\n\n"
     f"次は[二番目]({BASE}2024/02/二番目の記事/)と[三番目](../../03/三番目の記事/)と"
-    "[ノート](/~jun/notes/題のノート/)と[メモ](/~jun/memo/m/)と[参照][b]です。\n\n"
+    "[ノート](/~jun/notes/題のノート/)と[メモ](/~jun/memo/m/)と[参照][b]と"
+    "[束](/~jun/2024/04/束の記事/)です。\n\n"
     '<a href="/~jun/2024/02/二番目の記事/">二番目</a>も見てください。\n\n'
     f"[b]: {BASE}2024/02/二番目の記事/\n",
     "post/b.md": "---\ntitle: 二番目の記事\ndate: 2024-02-05\n---\n\n[最初](/~jun/2024/01/最初の記事/)に戻ります。\n",
     "post/c.md": "---\ntitle: 三番目の記事\ndate: 2024-03-05\nnotranslate: true\n---\n\n三番目です。\n",
+    "post/d/index.md": "---\ntitle: 束の記事\ndate: 2024-04-05\n---\n\nバンドルです。\n",
     "note/n.md": "---\ntitle: 題のノート\n---\n\nノートです。\n",
     "memo/m.md": "---\ntitle: メモの題\n---\n\nメモです。\n",
 }
@@ -109,9 +111,9 @@ def test_links_to_title_made_urls_resolve_on_every_hugo(tmp_path: Path, layout: 
     for exe in every_hugo():
         links = english_links(exe, root)
         [page_a] = [p for p in links if p.startswith("en/2024/01/")]
-        assert len(links[page_a]) == 6
+        assert len(links[page_a]) == 7
         # Every page with an English copy is linked in English, the opted-out one in Japanese.
-        assert sum(p.startswith("en/") for p in links[page_a]) == 5, (exe, links[page_a])
+        assert sum(p.startswith("en/") for p in links[page_a]) == 6, (exe, links[page_a])
         assert "en/memo/m/" in links[page_a]  # :slugorfilename is the file's name, not the title
 
     # The opted-out post is translated later: the copies that link to it follow.
