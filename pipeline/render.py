@@ -227,24 +227,28 @@ def joined_hard_breaks(document: Document, texts: Mapping[int, str]) -> int:
 
 
 def escape_new_markup(source: list[_Piece], pieces: list[_Piece]) -> str | None:
-    """The raw text with its literal characters escaped, when the English reads some of them
-    as markup the source did not have (its structure differs from the source's and escaping
-    brings it back); else None."""
+    """The raw text with literal characters escaped, when the English reads some of them as
+    markup the source did not have (its structure differs from the source's and escaping brings
+    it back); else None. All of them first; else one kind of character at a time (a `<` that
+    became a tag next to a `*` the source itself used both ways)."""
     wanted = _structure("".join(p.logical for p in source))
     if _structure("".join(p.logical for p in pieces)) == wanted:
         return None
-    escaped_text = "".join(_escape_piece(p.logical, p.literal) for p in pieces)
-    if _structure(escaped_text) != wanted:
-        return None
-    return "".join(_escape_piece(p.raw, p.literal) for p in pieces)
+    present = {p.logical[k] for p in pieces for k in p.literal if k < len(p.logical)}
+    kinds = [_MARKUP_CHARS, *(frozenset(c) for c in sorted(present & _MARKUP_CHARS))]
+    for kind in kinds:
+        escaped_text = "".join(_escape_piece(p.logical, p.literal, kind) for p in pieces)
+        if _structure(escaped_text) == wanted:
+            return "".join(_escape_piece(p.raw, p.literal, kind) for p in pieces)
+    return None
 
 
-def _escape_piece(text: str, literal: tuple[int, ...]) -> str:
+def _escape_piece(text: str, literal: tuple[int, ...], kind: frozenset[str]) -> str:
     if not literal:
         return text
     marks = set(literal)
     return "".join(
-        "\\" + c if k in marks and c in _MARKUP_CHARS and not escaped(text, k) else c
+        "\\" + c if k in marks and c in kind and not escaped(text, k) else c
         for k, c in enumerate(text)
     )
 

@@ -46,6 +46,9 @@ CASES = {
     "task list": "- [x] 終わった項目です\n  - 子の項目です\n- [ ] まだの項目です\n",
     "dash glued at a line start": "- 最初の項目です。\n  -会場ではそう話していました。\n",
     "ideographic-space indent and hard breaks": "　一つ目です。二つ目ですか。  \n　三つ目です。  \n　四つ目です。\n",
+    # Found by the long property run: only the `<` needs escaping, not the partly literal `*`s.
+    "no tag beside a partly literal run": "を参照 **公式ドキュメント* ことです <b 太字> ことです。\n"
+    "です**公式ドキュメント**_設定_の説明\n",
     "dollar signs are no math": "正確にはv$表は**<u>公開シノニム</u>**です。V$表の場合です。\n",
 }
 
