@@ -49,6 +49,7 @@ CASES = {
     # Found by the long property run: only the `<` needs escaping, not the partly literal `*`s.
     "no tag beside a partly literal run": "を参照 **公式ドキュメント* ことです <b 太字> ことです。\n"
     "です**公式ドキュメント**_設定_の説明\n",
+    "bare URL after brackets": "- 認定資格 | Snowflake 【スノーフレイク】 https://www.snowflake.com/certifications/?lang=ja\n",
     "dollar signs are no math": "正確にはv$表は**<u>公開シノニム</u>**です。V$表の場合です。\n",
 }
 
