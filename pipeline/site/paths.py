@@ -119,6 +119,18 @@ def lang_url_prefix(site: Site, code: str) -> str:
 
 def page_url_dir(source: Path, site: Site) -> str:
     """The URL path (no language prefix) of a content file under Hugo's default permalinks."""
+    return "/" + "".join(p.lower() + "/" for p in _page_parts(source, site))
+
+
+def ref_path(source: Path, site: Site) -> str:
+    """The page as `ref`/`relref` name it in any language: its path in its content folder
+    without extension or language suffix, a bundle by its folder ('/post/b', '/post/c')."""
+    return "/" + "/".join(_page_parts(source, site))
+
+
+def _page_parts(source: Path, site: Site) -> list[str]:
+    """The page's path in its content folder, without extension or language suffix; a bundle
+    (`index`, `_index`) is its folder."""
     folder = _source_dir_of(_abs(source), site) or next(
         (
             d
@@ -130,18 +142,7 @@ def page_url_dir(source: Path, site: Site) -> str:
     )
     rel = PurePosixPath(_abs(source).relative_to(folder).as_posix())
     base, _lang, _ext = _split_lang_suffix(rel.name, {lang.code for lang in site.languages})
-    parts = list(rel.parent.parts) if base in ("index", "_index") else [*rel.parent.parts, base]
-    return "/" + "".join(p.lower() + "/" for p in parts)
-
-
-def ref_path(source: Path, site: Site) -> str:
-    """The page as `ref`/`relref` name it in any language: its path in its content folder
-    without extension or language suffix, a bundle by its folder ('/post/b', '/post/c')."""
-    folder = _source_dir_of(_abs(source), site) or site.root / "content"
-    rel = PurePosixPath(_abs(source).relative_to(folder).as_posix())
-    base, _lang, _ext = _split_lang_suffix(rel.name, {lang.code for lang in site.languages})
-    parts = list(rel.parent.parts) if base == "index" else [*rel.parent.parts, base]
-    return "/" + "/".join(parts)
+    return list(rel.parent.parts) if base in ("index", "_index") else [*rel.parent.parts, base]
 
 
 def content_file_for_url(url_path: str, site: Site, code: str | None = None) -> Path | None:
