@@ -58,10 +58,10 @@ def remove_stale_temporaries(folders: Iterable[Path], *, recursive: bool = True)
     temporary file and the rename; only safe while holding the site's process lock, since a
     running writer's temporary file looks the same. Returns what was removed."""
     removed = []
+    pattern = f".*{TEMP_SUFFIX}"
     for folder in folders:
         if not folder.is_dir():
             continue
-        pattern = f".*{TEMP_SUFFIX}"
         for path in folder.rglob(pattern) if recursive else folder.glob(pattern):
             if path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)

@@ -98,14 +98,15 @@ def relative_key(path: Path, root: Path) -> str:
     return _abs(path).relative_to(_abs(root)).as_posix()
 
 
+# A lock cut short exactly between two tables is still valid TOML, with entries missing (their
+# pages would look hand-written). A lock whose header announces the end mark must hold it; older
+# locks, without the announcement, are read as before.
+_END_NOTICE = "Its last line is the end mark: a lock without it was cut short."
 _HEADER = (
     "honyaku.lock: what honyaku wrote, so re-runs skip unchanged posts and never overwrite",
     "an English copy someone edited. Generated; commit it with the site.",
+    _END_NOTICE,
 )
-# A lock cut short exactly between two tables is still valid TOML, with entries missing (their
-# pages would look hand-written). A lock that announces the end mark must end with it; older
-# locks, without the announcement, are read as before.
-_END_NOTICE = "Its last line is the end mark: a lock without it was cut short."
 _END_MARK = "# end of honyaku.lock"
 # Anywhere, not only last: tables a person appended after it are not a lock cut short.
 _END_LINE = re.compile(rf"^{re.escape(_END_MARK)}[ \t\r]*$", re.M)
@@ -218,7 +219,7 @@ def dump_lock(lock: Lock) -> str:
     lock is saved while a run goes on: rendering 1,247 tables anew each time cost ~0.8 s a save.
     The joined text equals tomlkit's rendering of the whole document (tested)."""
     head = tomlkit.document()
-    for line in (*_HEADER, _END_NOTICE):
+    for line in _HEADER:
         head.add(tomlkit.comment(line))
     head.add("format", LOCK_FORMAT)
     parts = [tomlkit.dumps(head)]
@@ -230,7 +231,7 @@ def dump_lock(lock: Lock) -> str:
 def dump_lock_whole(lock: Lock) -> str:
     """The same lock rendered by tomlkit as one document (what `dump_lock` must equal)."""
     doc = tomlkit.document()
-    for line in (*_HEADER, _END_NOTICE):
+    for line in _HEADER:
         doc.add(tomlkit.comment(line))
     doc.add("format", LOCK_FORMAT)
     for name, records in (("file", lock.entries), ("resource", lock.resources)):

@@ -84,7 +84,7 @@ def copy_status(
         return CopyStatus("edited-stale" if why else "edited", entry, why)
     if person := sum(1 for b in entry.blocks if b.person):
         kept = f"{count(person, 'block')} a person wrote, kept by the last update"
-        return CopyStatus("edited-stale", entry, why) if why else CopyStatus("edited", entry, kept)
+        return CopyStatus("edited-stale" if why else "edited", entry, why or kept)
     if why:
         return CopyStatus("stale", entry, why)
     return CopyStatus("partial" if entry.kept else "up-to-date", entry)
