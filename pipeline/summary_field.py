@@ -47,11 +47,15 @@ def front_matter_text(
     )
     if summary_path and current and current.strip():
         report.summary = "translated" if summary_path in edits else "kept"
-    if empty and options.source_summary and options.summary != "off":
-        candidates, _english = sentence_candidates(document, plans, results, engine)
+    source_summary = empty and options.source_summary and options.summary != "off"
+    if not (wants_summary or source_summary):
+        return _spliced(fm, edits)
+    # Both summaries read the same sentences (each analysed by the tagger): cut them once.
+    candidates, english = sentence_candidates(document, plans, results, engine)
+    if source_summary:
         report.source_summary = japanese_summary(candidates, options.summary)  # type: ignore[arg-type]
     if wants_summary:
-        result = _summary(document, plans, results, engine, options)
+        result = _summary(candidates, english, engine, options)
         if result.text:
             report.summary = "filled"
             if summary_path is not None:
@@ -111,13 +115,8 @@ def _plain(text: str, atoms: tuple[str, ...]) -> str:
 
 
 def _summary(
-    document: Document,
-    plans: list[UnitPlan | None],
-    results: list[Result],
-    engine: Engine,
-    options: Options,
+    candidates: list[Candidate], english: dict[str, str], engine: Engine, options: Options
 ) -> Any:
-    candidates, english = sentence_candidates(document, plans, results, engine)
     return summarize(
         candidates,
         method=options.summary,  # type: ignore[arg-type]
