@@ -23,6 +23,7 @@ from pipeline.api import (
     plan_post,
     translate_post,
 )
+from pipeline.site.run_context import PageError
 
 if TYPE_CHECKING:
     from pipeline.site.blocks import Unchanged
@@ -63,7 +64,10 @@ class SiteTranslator:
     def __call__(
         self, text: str, source: Path, unchanged: Unchanged | None = None
     ) -> tuple[str, PostReport]:
-        english, report = translate_post(text, self.engine, self.options, unchanged)
+        try:
+            english, report = translate_post(text, self.engine, self.options, unchanged)
+        except HonyakuError as exc:
+            raise PageError(str(exc)) from exc
         if self.reports is not None:
             self.reports[source] = report
         return english, report

@@ -17,6 +17,7 @@ from pipeline.api import PostReport
 from pipeline.settings import Settings
 from pipeline.site import commit as site_commit
 from pipeline.site.batch import BatchAbort, run_batch
+from pipeline.site.run_context import PageError
 from tests.hugo_sites import BILINGUAL_DIRS
 
 POSTS = {
@@ -44,7 +45,7 @@ class StandIn:
         if self.interrupt_on == len(self.calls):
             raise KeyboardInterrupt
         if self.fail_on and path.name == self.fail_on:
-            raise ValueError(f"{path.name}: malformed YAML front matter (line 2)")
+            raise PageError(f"{path.name}: malformed YAML front matter (line 2)")
         runs = len(_JA.findall(text))
         return _JA.sub("EN", text), PostReport(sentences_total=runs, translated=runs)
 

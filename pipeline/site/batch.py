@@ -33,6 +33,7 @@ from pipeline.site.commit import adopt, commit, commit_update
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
 from pipeline.site.config_report import config_findings
 from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note
+from pipeline.site.errors_log import log_internal_error
 from pipeline.site.files import interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
 from pipeline.site.keep import cannot_update, has_base, keep_reason, save_replaced
@@ -57,6 +58,7 @@ from pipeline.site.resources import (
     stale_resources,
 )
 from pipeline.site.run_context import (
+    PAGE_ERRORS,
     BatchAbort,
     Post,
     ResultOf,
@@ -145,7 +147,7 @@ def _run_site(
     saves = SavePoints(lock, dry_run=settings.dry_run, rebuild=settings.rebuild_lock)
     try:
         for source in files:
-            result, lock = _one_file(source, run, lock)
+            result, lock = _contained(source, run, lock)
             report.files.append(result)
             progress.advance(result.source, result.status, result.sentences)
             saves.reached(lock)
@@ -201,6 +203,21 @@ def _plan(files: Iterable[Path], site: Site) -> set[Path]:
         if is_japanese(text) and not opted_out(text):
             planned.add(path)
     return planned
+
+
+def _contained(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
+    """One page's result, whatever happens while handling it: a bug in honyaku is that page's
+    result (its traceback logged), and the lock stays as the last page that finished left it.
+    Signals (KeyboardInterrupt and `Interrupted`) and BatchAbort still stop the run."""
+    try:
+        return _one_file(source, run, lock)
+    except BatchAbort:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one page's bug must not stop the others
+        page = relative_key(source, run.site.root)
+        where = log_internal_error(run.site.root, page, exc)
+        reason = f"internal error: {one_line(exc)} — details in {where}"
+        return FileResult(page, "", "error", reason), lock
 
 
 def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
@@ -319,14 +336,12 @@ def _english_of(
     post: Post, run: Run, result: ResultOf, unchanged: object = None
 ) -> tuple[str, PostReport] | FileResult:
     """The orchestrator's English for the post (only the changed blocks where it can take an
-    update's `unchanged`), or the failed result; BatchAbort goes up (no other file can succeed)."""
+    update's `unchanged`), or the failed result for bad input."""
     try:
         if unchanged is not None and run.partial_ok:
             return run.translate_post(post.text, post.source, unchanged)
         return run.translate_post(post.text, post.source)
-    except BatchAbort:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+    except PAGE_ERRORS as exc:  # bad input in this page; anything else is a bug (`_contained`)
         return result("failed", one_line(exc))
 
 

@@ -76,7 +76,7 @@ def split_post(text: str) -> Post:
         front = None
     starts = block_starts(text)
     body = len(front.prefix + front.raw) if front is not None else 0
-    ends = [*starts[1:], len(text)]
+    ends = [*starts[1:], len(text)] if starts else []
     blocks = tuple(Block(s, text[s:e]) for s, e in zip(starts, ends, strict=True))
     head = text[body : starts[0]] if starts else text[body:]
     return Post(text, front, head, blocks)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from pipeline.crash import EXIT_BUG
 from pipeline.wording import count
+
+STATUSES = ("translated", "partial", "up-to-date", "skipped", "failed", "planned", "error")
 
 
 @dataclass(frozen=True)
 class FileResult:
     source: str  # relative to the site root
     target: str
-    status: str  # translated | partial | up-to-date | skipped | failed | planned
+    status: str  # translated | partial | up-to-date | skipped | failed | planned | error
     reason: str = ""
     sentences: int = 0
     from_memory: int = 0
@@ -62,6 +65,8 @@ class BatchReport:
     def exit_code(self) -> int:
         if self.error:
             return 2
+        if self.by_status("error"):
+            return EXIT_BUG
         if self.by_status("failed"):
             return 1
         if self.strict and self.by_status("partial"):
@@ -83,7 +88,7 @@ class BatchReport:
             "check": self.check,
             "counts": {
                 s: len(self.by_status(s))
-                for s in ("translated", "partial", "up-to-date", "skipped", "failed", "planned")
+                for s in STATUSES
             },
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
@@ -103,9 +108,10 @@ class BatchReport:
             ("skipped", "skipped"),
             ("failed", "failed"),
         ]
-        counts = ", ".join(
-            f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)
-        )
+        parts = [f"{len(self.by_status(s))} {label}" for s, label in labels if self.by_status(s)]
+        if self.by_status("error"):
+            parts.append(count(len(self.by_status("error")), "internal error"))
+        counts = ", ".join(parts)
         lines.append(f"honyaku batch: {counts or 'no posts found'}")
         if self.check:
             stale = self.out_of_date()
@@ -140,6 +146,14 @@ class BatchReport:
             lines.append(f"  skipped {f.source}: {f.reason}")
         for f in self.by_status("failed"):
             lines.append(f"  failed {f.source}: {f.reason}")
+        for f in self.by_status("error"):
+            lines.append(f"  internal error on {f.source}: {f.reason}")
+        if self.by_status("error"):
+            pages = count(len(self.by_status("error")), "page")
+            lines.append(
+                f"  {pages} hit a bug in honyaku (every other page was written and recorded); "
+                "please report it with the details logged"
+            )
         for target in self.orphaned:
             lines.append(f"  orphaned English copy (its source is gone): {target}")
         lines += [

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.frontmatter import FrontMatterError
 from pipeline.site.config import Site
 from pipeline.site.paths import _abs, english_path
 from pipeline.site.permalinks import PageIndex
@@ -29,6 +30,15 @@ Done = tuple[tuple, "PostReport", dict[Path, bool]]
 
 class BatchAbort(Exception):
     """Raised by `translate_post` when no file can succeed (e.g. the model is missing): exit 2."""
+
+
+class PageError(Exception):
+    """Raised by `translate_post` for bad input in one page (its one-line reason): that page
+    fails and the batch goes on. Any other exception from it is a bug in honyaku."""
+
+
+# What one page's bad input raises: the page's one-line failure. Anything else is a bug.
+PAGE_ERRORS = (PageError, FrontMatterError, OSError, UnicodeError)
 
 
 @dataclass(frozen=True)
