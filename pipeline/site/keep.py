@@ -44,7 +44,9 @@ def cannot_update(target: str, why: str) -> str:
 
 
 def has_base(entry: LockEntry | None) -> bool:
-    return entry is not None and any(not b.key for b in entry.blocks)
+    """Whether the copy's per-block base was recorded; a page with no body block has one too
+    (its front matter's entries)."""
+    return entry is not None and bool(entry.blocks)
 
 
 def save_replaced(root: Path, target: Path) -> str:
