@@ -18,7 +18,9 @@ from tests.cli_run import ROOT, run_honyaku
 from tests.hugo_sites import BILINGUAL_DIRS
 from tests.test_batch import StandIn
 
-PAGES = {f"content/ja/post/p{i}.md": f"---\ntitle: 記事{i}\n---\n\n本文{i}です。\n" for i in range(6)}
+PAGES = {
+    f"content/ja/post/p{i}.md": f"---\ntitle: 記事{i}\n---\n\n本文{i}です。\n" for i in range(6)
+}
 BUGGY = "content/ja/post/p2.md"
 
 
@@ -142,4 +144,3 @@ def test_the_cli_exits_70_with_one_line_per_bad_page(tmp_path: Path) -> None:
     ]
     assert "5 translated, 1 internal error" in done.stdout
     assert len(load_lock(root).entries) == 5
-

@@ -86,10 +86,7 @@ class BatchReport:
             "error": self.error,
             "dry_run": self.dry_run,
             "check": self.check,
-            "counts": {
-                s: len(self.by_status(s))
-                for s in STATUSES
-            },
+            "counts": {s: len(self.by_status(s)) for s in STATUSES},
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
             "config": self.config,
