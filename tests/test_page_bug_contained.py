@@ -144,3 +144,26 @@ def test_the_cli_exits_70_with_one_line_per_bad_page(tmp_path: Path) -> None:
     ]
     assert "5 translated, 1 internal error" in done.stdout
     assert len(load_lock(root).entries) == 5
+
+
+def test_a_failed_write_is_that_pages_failure(tmp_path: Path, monkeypatch) -> None:
+    """ENOSPC (or an immutable folder) on one page's write: that page fails with the OS's
+    words, the batch goes on and records the others (issue 26: it raised a TypeError)."""
+    from pipeline.site import commit as site_commit
+
+    root = make_site(tmp_path / "s")
+    real = site_commit.atomic_write
+
+    def full_disk(path: Path, data) -> None:
+        if path.name == "p3.md":
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(site_commit, "atomic_write", full_disk)
+    report, _ = run(root, StandIn())
+    [failed] = report.by_status("failed")
+    assert failed.source == "content/ja/post/p3.md"
+    assert "No space left on device" in failed.reason
+    assert report.exit_code == 1 and not report.by_status("error")
+    assert len(load_lock(root).entries) == len(PAGES) - 1
+    assert not (root / "content/en/post/p3.md").exists()

@@ -42,7 +42,8 @@ def commit_update(
             key = relative_key(post.target, run.site.root)
             sidecar = write_conflicts(run.site.root, key, merged.conflicts, post.source.name)
         except OSError as exc:
-            return result("failed", f"could not keep your English: {one_line(exc)}"), lock
+            why = f"could not keep your English: {one_line(exc)}"
+            return result("failed", reason=why), lock
     learn = getattr(run.translate_post, "learn", None)
     if learn is not None and run.settings.learn and merged.learned:
         learn(list(merged.learned))
@@ -78,8 +79,8 @@ def commit(
             new_lock = recorded(post, written, en_text, run, lock, done)
             journal(new_lock, post.target)
             atomic_write(post.target, written)
-        except (OSError, SiteError) as exc:
-            return result("failed", one_line(exc)), lock
+        except (OSError, SiteError) as exc:  # `result` may hold a reason already: replace it
+            return result("failed", reason=one_line(exc)), lock
         lock = new_lock
     filled, note = "", ""
     if run.settings.fill_source_summary and report.source_summary:
