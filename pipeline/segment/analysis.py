@@ -39,6 +39,30 @@ def make_tagger() -> Any:
     return fugashi.Tagger(f'-r "{os.path.join(dicdir, "mecabrc")}" -d "{dicdir}"')
 
 
+# MeCab (through fugashi) segfaults on a long run of text it cannot split (about 190,000 ASCII
+# letters in a row, measured with unidic-lite), so no call ever hands it more than this many
+# characters: far above any sentence, far below the crash.
+MECAB_MAX_CHARS = 4096
+
+
+def _nodes(tagger: Any, text: str) -> Iterable[Any]:
+    """MeCab's nodes for `text`, parsed in pieces of at most MECAB_MAX_CHARS, each cut after a
+    space where there is one in its second half (whitespace reaches the next piece's first node
+    as its `white_space`, as within one parse)."""
+    start = 0
+    while len(text) - start > MECAB_MAX_CHARS:
+        end = start + MECAB_MAX_CHARS
+        space = max(
+            text.rfind(" ", start + MECAB_MAX_CHARS // 2, end),
+            text.rfind("\n", start + MECAB_MAX_CHARS // 2, end),
+        )
+        end = space if space > start else end
+        yield from tagger(text[start:end])
+        start = end
+    if start < len(text) or not text:
+        yield from tagger(text[start:])
+
+
 def _field(value: Any) -> str:
     return "" if value is None or value == "*" else str(value)
 
@@ -70,7 +94,7 @@ def _features(node: Any) -> tuple[str, str, str, str]:
 def analyze(sentence: str, tagger: Any) -> tuple[Morpheme, ...]:
     """Surface, lemma (orthBase, else lemma, else surface) and unidic pos1 of each morpheme."""
     out = []
-    for node in tagger(sentence):
+    for node in _nodes(tagger, sentence):
         pos1, _, _, lemma = _features(node)
         out.append(Morpheme(node.surface, lemma or node.surface, pos1))
     return tuple(out)
@@ -138,7 +162,7 @@ def tokens(sentence: str, tagger: Any) -> list[Token]:
     (it cannot see past a NUL, for example) so offsets are never wrong."""
     toks: list[Token] = []
     pos = 0
-    for node in tagger(sentence):
+    for node in _nodes(tagger, sentence):
         surface = node.surface
         at = pos + len(node.white_space)
         if not sentence.startswith(surface, at):
