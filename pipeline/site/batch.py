@@ -33,6 +33,7 @@ from pipeline.site.commit import adopt, commit, commit_update
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
 from pipeline.site.config_report import config_findings
 from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note
+from pipeline.site.english_pages import EnglishPages
 from pipeline.site.errors_log import log_internal_error
 from pipeline.site.files import interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
@@ -138,7 +139,7 @@ def _run_site(
     planned = frozenset(_plan(files, site))
     run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
-        _takes_unchanged(translate_post), PageIndex.build(site),
+        _takes_unchanged(translate_post), PageIndex.build(site), EnglishPages.build(site),
     )  # fmt: skip
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
@@ -241,7 +242,7 @@ def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
         safe_output_path(target, site)
     except SiteError as exc:
         return result("failed", str(exc)), lock
-    copy = copy_status(source, target, lock, run.key)
+    copy = copy_status(source, target, lock, run.key, published=run.english.of(source, site))
     result = partial(result, copy=copy.status)
     return _act(Post(source, target, data, text), copy, run, lock, result)
 
@@ -259,7 +260,11 @@ def _act(
         return (replace(done, note=note) if note else done), lock
     shown = relative_key(post.target, run.site.root)
     rebuilding = status == "hand-written" and settings.rebuild_lock  # maybe honyaku's own page
-    if status == "hand-written" and not (settings.replace_hand_written or rebuilding):
+    # An English page under another name (`about.en.md`, a translationKey) is never replaced:
+    # writing the target would give Hugo two English versions of the page.
+    if status == "hand-written" and (
+        copy.page or not (settings.replace_hand_written or rebuilding)
+    ):
         return result("skipped", keep_reason(copy, shown)), lock
     # A copy nobody edited is written whole again when the settings changed (every block may
     # read differently); otherwise only the blocks whose Japanese changed are translated.

@@ -20,6 +20,13 @@ REPLACED_DIR = Path(".honyaku") / "replaced"
 
 def keep_reason(status: CopyStatus, target: str) -> str:
     """Why the English copy `target` (relative to the site root) is kept as it is."""
+    if status.status == "hand-written" and status.page:
+        also = f" ({target}, which honyaku wrote before, is there too: Hugo publishes only one)"
+        return (
+            f"kept {status.page}: {LABELS['hand-written']}; Hugo publishes it as this page's "
+            f"English version, so honyaku writes no second one at {target} (remove or rename it "
+            f"to have honyaku translate the page)" + (also if status.entry is not None else "")
+        )
     if status.status == "hand-written":
         return (
             f"kept {target}: {LABELS['hand-written']}; honyaku never replaces it unless asked "

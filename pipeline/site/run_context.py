@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.frontmatter import FrontMatterError
 from pipeline.site.config import Site
+from pipeline.site.english_pages import EnglishPages
 from pipeline.site.paths import _abs, english_path
 from pipeline.site.permalinks import PageIndex
 from pipeline.site.report import FileResult
@@ -53,6 +54,7 @@ class Run:
     edit_urls: Callable[[str, str], str]
     partial_ok: bool  # translate_post takes an `Unchanged`
     pages: PageIndex  # pages by permalink/url/slug, for link resolution
+    english: EnglishPages  # every English page Hugo publishes, by the Japanese page it pairs with
 
 
 @dataclass(frozen=True)
@@ -65,4 +67,8 @@ class Post:
 
 def has_english(run: Run, page: Path) -> bool:
     """Whether `page` has (or will have after this run) an English version."""
-    return Path(_abs(page)) in run.planned or english_path(page, run.site).exists()
+    return (
+        Path(_abs(page)) in run.planned
+        or english_path(page, run.site).exists()
+        or bool(run.english.of(page, run.site))
+    )

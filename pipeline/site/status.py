@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -54,6 +55,7 @@ class CopyStatus:
     status: Status
     entry: LockEntry | None = None
     why: str = ""  # stale: what changed (the source, the settings, the source's path)
+    page: str = ""  # hand-written: the English page Hugo publishes (from the root), not the target
 
     @property
     def kept(self) -> tuple[str, ...]:
@@ -66,12 +68,22 @@ class CopyStatus:
 
 
 def copy_status(
-    source: Path, target: Path, lock: Lock, settings_key: str, text: str | None = None
+    source: Path,
+    target: Path,
+    lock: Lock,
+    settings_key: str,
+    text: str | None = None,
+    published: Iterable[Path] = (),
 ) -> CopyStatus:
     """The status of `target`, the English copy of `source`; `text` is the source's text when
-    the caller has read it (for the opt-out)."""
+    the caller has read it (for the opt-out). `published` lists every page Hugo publishes as the
+    English version of `source` (`english_pages`): one that is not `target` and not honyaku's
+    makes the copy hand-written, so honyaku never writes a second English page beside it."""
     if text is not None and opted_out(text):
         return CopyStatus("opted-out")
+    other = next((p for p in published if p != target and lock.get(p) is None), None)
+    if other is not None:
+        return CopyStatus("hand-written", lock.get(target), page=relative_key(other, lock.root))
     if not target.exists():
         return CopyStatus("new")
     entry = lock.get(target)
