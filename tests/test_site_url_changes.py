@@ -154,3 +154,22 @@ def test_a_malformed_record_of_the_site_urls_counts_as_changed(tmp_path: Path) -
     out = batch(root)
     assert "1 translated" in out, out
     assert load_lock(root).get(a_en).links.split()[-1] == good
+
+
+def test_a_changed_post_under_new_urls_gets_every_link_rewritten(tmp_path: Path) -> None:
+    """An update would keep the unchanged blocks, old links and all: a copy nobody edited is
+    written whole; an edited one is updated and still says its links are out of date."""
+    root = make_site(tmp_path / "site")
+    b_ja = root / "content/ja/post/b.md"
+    b_ja.write_text(B + "\n[三番目](../c/)です。\n", encoding="utf-8")
+    batch(root)
+    a_en, b_en = root / "content/en/post/a.md", root / "content/en/post/b.md"
+    b_en.write_text(b_en.read_text(encoding="utf-8") + "\nA line a person added.\n", "utf-8")
+    (root / "hugo.toml").write_text(config("https://example.org/~lab/"), encoding="utf-8")
+    (root / "content/ja/post/a.md").write_text(A + "\n追記です。\n", encoding="utf-8")
+    b_ja.write_text(b_ja.read_text(encoding="utf-8") + "\n追記です。\n", encoding="utf-8")
+    batch(root)
+    assert "(/~lab/post/c/)" in a_en.read_text(encoding="utf-8")
+    b_text = b_en.read_text(encoding="utf-8")
+    assert "A line a person added." in b_text and "(/~jun/post/c/)" in b_text
+    assert "its links were written for other site URLs" in batch(root)
