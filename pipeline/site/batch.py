@@ -285,9 +285,10 @@ def _act(
             return result("planned", f"{status}; adopted if it matches a translation now"), lock
         replaces = status in ("edited", "edited-stale", "hand-written")
         planned = _resources_planned(post, run, lock)
-        reason = f"{status}; would replace it" if replaces else _forced(status)
-        if status == "stale" and copy.why:
-            reason = f"{status}: {copy.why}"
+        if replaces:
+            reason = f"{status}; would replace it"
+        else:
+            reason = f"stale: {copy.why}" if status == "stale" and copy.why else _forced(status)
         return result("planned", reason, resources=planned), lock
     return _translate(post, status, run, lock, result)
 
