@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.site import load_lock
+from pipeline.site.dependencies import decode
 from tests.hugo_sites import BILINGUAL_DIRS
 from tests.test_links_hugo import build, hugo_binary, parse
 
@@ -58,14 +59,14 @@ def test_links_follow_the_target_gaining_and_losing_its_english_copy(tmp_path: P
     root = make_site(tmp_path / "site")
     a_en = root / "content/en/post/a.md"
     batch(root)  # c is opted out: a's links go to the Japanese c
-    assert load_lock(root).get(a_en).links == "-content/ja/post/c.md"
+    assert decode(load_lock(root).get(a_en).links) == {"content/ja/post/c.md": False}
     assert links_of_a(root) == ["/~jun/post/c/", "/~jun/post/c/"]
 
     (root / "content/ja/post/c.md").write_text(C_IN, encoding="utf-8")
     out = batch(root)  # c gets its English copy: a (unchanged itself) now links to it
     assert "note on content/ja/post/a.md: links refreshed (content/ja/post/c.md)" in out
     assert links_of_a(root) == ["/~jun/en/post/c/", "/~jun/en/post/c/"]
-    assert load_lock(root).get(a_en).links == "+content/ja/post/c.md"
+    assert decode(load_lock(root).get(a_en).links) == {"content/ja/post/c.md": True}
     before = a_en.read_bytes(), (root / "honyaku.lock").read_bytes()
     batch(root)  # nothing changed since: nothing written
     assert (a_en.read_bytes(), (root / "honyaku.lock").read_bytes()) == before
@@ -74,7 +75,7 @@ def test_links_follow_the_target_gaining_and_losing_its_english_copy(tmp_path: P
     (root / "content/ja/post/c.md").write_text(C_OUT, encoding="utf-8")
     batch(root)  # c's English copy is gone: back to the Japanese c
     assert links_of_a(root) == ["/~jun/post/c/", "/~jun/post/c/"]
-    assert load_lock(root).get(a_en).links == "-content/ja/post/c.md"
+    assert decode(load_lock(root).get(a_en).links) == {"content/ja/post/c.md": False}
 
 
 def test_an_edited_copy_is_reported_not_rewritten(tmp_path: Path) -> None:
@@ -90,9 +91,23 @@ def test_an_edited_copy_is_reported_not_rewritten(tmp_path: Path) -> None:
 
 
 def test_the_record_is_compact_and_round_trips(tmp_path: Path) -> None:
-    from pipeline.site.dependencies import decode, encode
+    from pipeline.site.dependencies import encode
 
     seen = {tmp_path / "content/b c.md": True, tmp_path / "content/a%.md": False}
     text = encode(seen, tmp_path)
     assert text == "-content/a%25.md +content/b%20c.md"
     assert decode(text) == {"content/a%.md": False, "content/b c.md": True}
+
+
+def test_the_record_ends_with_the_site_urls_it_was_written_for(tmp_path: Path) -> None:
+    from pipeline.site.dependencies import MALFORMED, encode, recorded_site_urls
+
+    seen = {tmp_path / "content/b.md": True}
+    text = encode(seen, tmp_path, "0123456789abcdef")
+    assert text == "+content/b.md @0123456789abcdef"
+    assert decode(text) == {"content/b.md": True}  # what an older honyaku reads too
+    assert recorded_site_urls(text) == "0123456789abcdef"
+    assert recorded_site_urls("+content/b.md") == ""  # a lock from before it
+    assert encode({}, tmp_path, "0123456789abcdef") == ""  # no link into the site
+    for bad in ("+b.md @xyz", "+b.md @0123456789abcdef @0123456789abcdef", "@0123456789ABCDEF"):
+        assert recorded_site_urls(bad) == MALFORMED

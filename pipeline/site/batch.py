@@ -32,7 +32,13 @@ from pipeline.site.blocks import full_base
 from pipeline.site.commit import adopt, commit, commit_update
 from pipeline.site.config import Layout, Site, SiteError, detect_site, find_site_root
 from pipeline.site.config_report import config_findings
-from pipeline.site.dependencies import Refresh, refresh_links, stale_links_note
+from pipeline.site.dependencies import (
+    Refresh,
+    recorded_site_urls,
+    refresh_links,
+    site_urls_digest,
+    stale_links_note,
+)
 from pipeline.site.english_pages import EnglishPages
 from pipeline.site.errors_log import log_internal_error
 from pipeline.site.files import interrupts_deferred, sha256_file
@@ -68,7 +74,7 @@ from pipeline.site.run_context import (
     has_english,
 )
 from pipeline.site.site_lock import holding_site
-from pipeline.site.status import LABELS, CopyStatus, Status, copy_status
+from pipeline.site.status import LABELS, SETTINGS_CHANGED, CopyStatus, Status, copy_status
 from pipeline.site.update import CannotMatch, merge, plan_update
 from pipeline.wording import count
 
@@ -137,9 +143,11 @@ def _run_site(
     ]
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
+    pages = PageIndex.build(site)
     run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
-        _takes_unchanged(translate_post), PageIndex.build(site), EnglishPages.build(site),
+        _takes_unchanged(translate_post), pages, site_urls_digest(site, pages),
+        EnglishPages.build(site),
     )  # fmt: skip
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
@@ -242,7 +250,14 @@ def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
         safe_output_path(target, site)
     except SiteError as exc:
         return result("failed", str(exc)), lock
-    copy = copy_status(source, target, lock, run.key, published=run.english.of(source, site))
+    copy = copy_status(
+        source,
+        target,
+        lock,
+        run.key,
+        site_urls=run.site_urls,
+        published=run.english.of(source, site),
+    )
     result = partial(result, copy=copy.status)
     return _act(Post(source, target, data, text), copy, run, lock, result)
 
@@ -250,9 +265,10 @@ def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
 def _act(
     post: Post, copy: CopyStatus, run: Run, lock: Lock, result: ResultOf
 ) -> tuple[FileResult, Lock]:
-    """What the copy's status asks for: nothing, keep it, update it, or translate it whole."""
+    """What the copy's status asks for: nothing, keep it, update it, or translate it whole
+    (`--force`: every copy honyaku wrote, up to date or not)."""
     status, settings = copy.status, run.settings
-    if status in ("up-to-date", "partial"):
+    if status in ("up-to-date", "partial") and not settings.force:
         exists = partial(has_english, run)
         job = Refresh(post.source, post.target, run.site, exists, settings.dry_run, run.pages)
         lock, note = refresh_links(job, lock)
@@ -267,20 +283,25 @@ def _act(
     ):
         return result("skipped", keep_reason(copy, shown)), lock
     # A copy nobody edited is written whole again when the settings changed (every block may
-    # read differently); otherwise only the blocks whose Japanese changed are translated.
-    fresh = status == "stale" and copy.why == "the settings changed"
+    # read differently) or its links were written for other site URLs (an update would keep
+    # them in its unchanged blocks); otherwise only the blocks whose Japanese changed are
+    # translated.
+    fresh = status == "stale" and (copy.why == SETTINGS_CHANGED or copy.other_urls)
     updatable = status in ("stale", "edited-stale") and has_base(copy.entry)
     if updatable and not (settings.force or fresh):
         return _update(post, copy, run, lock, result)
     if status in ("edited", "edited-stale") and not settings.force:
-        stale = stale_links_note(post.target, lock, partial(has_english, run))
+        stale = stale_links_note(post.target, lock, partial(has_english, run), copy.other_urls)
         return result("skipped", keep_reason(copy, shown) + stale), lock
     if settings.dry_run:
         if rebuilding and not settings.replace_hand_written:
             return result("planned", f"{status}; adopted if it matches a translation now"), lock
         replaces = status in ("edited", "edited-stale", "hand-written")
         planned = _resources_planned(post, run, lock)
-        reason = f"{status}; would replace it" if replaces else status
+        if replaces:
+            reason = f"{status}; would replace it"
+        else:
+            reason = f"stale: {copy.why}" if status == "stale" and copy.why else _forced(status)
         return result("planned", reason, resources=planned), lock
     return _translate(post, status, run, lock, result)
 
@@ -333,8 +354,12 @@ def _translate(
             replaced = save_replaced(run.site.root, post.target)
         except OSError as exc:
             return result("failed", f"could not keep a copy of the page: {one_line(exc)}"), lock
-    result = partial(result, reason=status, replaced=replaced)
+    result = partial(result, reason=_forced(status), replaced=replaced)
     return commit(post, en_text, (base, report, links), run, lock, result)
+
+
+def _forced(status: Status) -> str:
+    return f"{status}; --force" if status in ("up-to-date", "partial") else status
 
 
 def _english_of(
@@ -380,6 +405,10 @@ def _update(
     except CannotMatch as exc:
         return result("skipped", cannot_update(shown, str(exc))), lock
     result = partial(result, reason="update", **counts)
+    if copy.other_urls:
+        # Its unchanged blocks keep links written for the old site URLs: the record keeps
+        # saying so (a person's copy; its note names them on the next run).
+        run = replace(run, site_urls=recorded_site_urls(copy.entry.links))
     return commit_update(post, merged, (report, links), run, lock, result)
 
 

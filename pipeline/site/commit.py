@@ -111,7 +111,7 @@ def recorded(post: Post, written: bytes, en_text: str, run: Run, lock: Lock, don
     )
     key = relative_key(post.target, run.site.root)
     lock = lock.with_entry(replace(lock.entries[key], blocks=tuple(base), kept=tuple(report.kept)))
-    lock = with_links(lock, post.target, links)
+    lock = with_links(lock, post.target, links, run.site_urls)
     return record_resources(lock, post.source, post.target, en_text, run.site)
 
 

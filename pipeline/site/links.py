@@ -156,6 +156,10 @@ class _Targets:
         link = self.urls.split(path)
         if link is None or link.lang not in (self.site.source_lang, self.site.target_lang):
             return None
+        if link.url == "/":  # the home: Hugo builds one for every language
+            self._home()
+            target = self.site.target_lang
+            return None if link.lang == target else self.urls.write(link, target)
         page = self._page(link.url)
         if page is None:
             return None
@@ -168,12 +172,22 @@ class _Targets:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
         if path.endswith("/") and not url.endswith("/"):
             url += "/"
+        if url == "/":  # the home: a relative link from the English page lands on its own
+            self._home()
+            return None
         page = self._page(url)
         if page is None:
             return None
         if self._has_english(page):
             return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
         return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+
+    def _home(self) -> None:
+        # The link depends on the site's URLs (see `dependencies`) whatever the home's own
+        # page says: recorded through the home's content file when it has one.
+        page = content_file_for_url("/", self.site)
+        if page is not None:
+            self._has_english(page)
 
     def _relref(self, page: Path, quote: str) -> str:
         """The English page of a page whose URL is made from its title: only Hugo knows it
@@ -207,6 +221,8 @@ def rewrite_links(
       version goes back to the Japanese page;
     - a relative link (`../x/`) already lands in the English tree; when that page has no English
       version it is pointed at the Japanese page instead (`/post/x/`);
+    - a link to the site's home (`/`, the baseURL itself) goes to the English home, which
+      Hugo builds for every language;
     - links honyaku writes carry the baseURL's path (`/~jun/en/post/x/`) unless `canonifyURLs`
       makes Hugo add it;
     - `{{< ref >}}`/`{{< relref >}}` resolve per language by themselves; to a page without an

@@ -66,6 +66,8 @@ class PageIndex:
     by_url: Mapping[str, Path]
     url_of: Mapping[Path, str]
     by_title: frozenset[Path] = frozenset()  # pages whose URL is made from their title
+    # The site's `permalinks` (section -> pattern): part of what written links depend on.
+    patterns: tuple[tuple[str, str], ...] = ()
 
     def page(self, url: str) -> Path | None:
         url = unquote(url)
@@ -90,7 +92,7 @@ class PageIndex:
                         if own.from_title:
                             by_title.add(_abs(path))
         by_url = {url: page for page, url in sorted(url_of.items())}
-        return cls(by_url, url_of, frozenset(by_title))
+        return cls(by_url, url_of, frozenset(by_title), tuple(sorted(patterns.items())))
 
 
 @dataclass(frozen=True)

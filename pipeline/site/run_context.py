@@ -54,6 +54,7 @@ class Run:
     edit_urls: Callable[[str, str], str]
     partial_ok: bool  # translate_post takes an `Unchanged`
     pages: PageIndex  # pages by permalink/url/slug, for link resolution
+    site_urls: str  # the digest of the site's URLs written links depend on (`dependencies`)
     english: EnglishPages  # every English page Hugo publishes, by the Japanese page it pairs with
 
 

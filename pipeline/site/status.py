@@ -5,7 +5,7 @@
 |---|---|
 | new | no English copy yet |
 | up-to-date | honyaku wrote it, nobody changed it, its source and settings are the same |
-| stale | honyaku wrote it and nobody changed it, but its source or the settings changed |
+| stale | honyaku wrote it and nobody changed it, but its source, the settings or the site's URLs changed |
 | edited | a person changed it since; its source did not change: kept as it is |
 | edited-stale | a person changed it and its source changed too: updated block by block |
 | hand-written | an English page honyaku never wrote (no lock entry): never touched by default |
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pipeline.site.dependencies import written_for_other_urls
 from pipeline.site.files import sha256_file
 from pipeline.site.lock import Lock, LockEntry, relative_key
 from pipeline.site.posts import OPT_OUT_KEY, opted_out
@@ -46,6 +47,10 @@ LABELS: dict[str, str] = {
 UNKNOWN_MODEL = "?"
 _OPTIONS = "|summary="  # where the options begin in a settings key (`Settings.lock_key`)
 
+SETTINGS_CHANGED = "the settings changed"
+# Its links were written for other site URLs (`dependencies`): they may go nowhere now.
+SITE_URLS_CHANGED = "the site's URLs changed"
+
 # Statuses `--check` fails on: the English copy is missing or behind its Japanese.
 OUT_OF_DATE = frozenset({"new", "stale", "edited-stale"})
 
@@ -55,6 +60,9 @@ class CopyStatus:
     status: Status
     entry: LockEntry | None = None
     why: str = ""  # stale: what changed (the source, the settings, the source's path)
+    # Its links were written for other site URLs (whatever its status; an edited copy keeps
+    # them, a copy nobody edited is written whole again).
+    other_urls: bool = False
     page: str = ""  # hand-written: the English page Hugo publishes (from the root), not the target
 
     @property
@@ -73,32 +81,37 @@ def copy_status(
     lock: Lock,
     settings_key: str,
     text: str | None = None,
+    site_urls: str = "",
     published: Iterable[Path] = (),
 ) -> CopyStatus:
     """The status of `target`, the English copy of `source`; `text` is the source's text when
-    the caller has read it (for the opt-out). `published` lists every page Hugo publishes as the
-    English version of `source` (`english_pages`): one that is not `target` and not honyaku's
-    makes the copy hand-written, so honyaku never writes a second English page beside it."""
+    the caller has read it (for the opt-out); `site_urls` the digest of the site's URLs now
+    (`dependencies.site_urls_digest`; '' when unknown: not compared). `published` lists every
+    page Hugo publishes as the English version of `source` (`english_pages`): one that is not
+    `target` and not honyaku's makes the copy hand-written, so honyaku never writes a second
+    English page beside it."""
     if text is not None and opted_out(text):
         return CopyStatus("opted-out")
-    other = next((p for p in published if p != target and lock.get(p) is None), None)
-    if other is not None:
-        return CopyStatus("hand-written", lock.get(target), page=relative_key(other, lock.root))
+    elsewhere = next((p for p in published if p != target and lock.get(p) is None), None)
+    if elsewhere is not None:
+        page = relative_key(elsewhere, lock.root)
+        return CopyStatus("hand-written", lock.get(target), page=page)
     if not target.exists():
         return CopyStatus("new")
     entry = lock.get(target)
     if entry is None:
         return CopyStatus("hand-written")
     why = _stale_because(entry, source, lock, settings_key)
+    other = written_for_other_urls(entry, site_urls)
     # A copy an update wrote with a person's blocks kept is still theirs as much as honyaku's:
     # --force and a settings change must not retranslate it silently.
     if sha256_file(target) != entry.output_sha256:
-        return CopyStatus("edited-stale" if why else "edited", entry, why)
+        return CopyStatus("edited-stale" if why else "edited", entry, why, other)
     if person := sum(1 for b in entry.blocks if b.person):
         kept = f"{count(person, 'block')} a person wrote, kept by the last update"
-        return CopyStatus("edited-stale" if why else "edited", entry, why or kept)
-    if why:
-        return CopyStatus("stale", entry, why)
+        return CopyStatus("edited-stale" if why else "edited", entry, why or kept, other)
+    if why or other:
+        return CopyStatus("stale", entry, why or SITE_URLS_CHANGED, other)
     return CopyStatus("partial" if entry.kept else "up-to-date", entry)
 
 
@@ -106,7 +119,7 @@ def _stale_because(entry: LockEntry, source: Path, lock: Lock, settings_key: str
     if entry.source_sha256 != sha256_file(source):
         return "its Japanese changed"
     if not _same_settings(entry.settings, settings_key):
-        return "the settings changed"
+        return SETTINGS_CHANGED
     if entry.source != relative_key(source, lock.root):
         return "its Japanese post moved"
     return ""
