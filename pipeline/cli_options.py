@@ -125,6 +125,12 @@ BATCH_ONLY = (
         help="Write nothing; exit 1 when an English copy is missing or out of date (pre-commit, CI).",
     ),  # fmt: skip
     _option("quiet", bool, False, help="No progress output."),
+    _option(
+        "verbose",
+        bool,
+        False,
+        help="List every skipped page (hand-written, opted out, nothing to translate), not only their counts.",
+    ),  # fmt: skip
     _option("json_out", bool, False, "--json", help="Print a JSON report."),
     _option(
         "layout",

@@ -59,6 +59,7 @@ class Settings:
     force: bool = False
     dry_run: bool = False
     quiet: bool = False
+    verbose: bool = False  # the text report lists every skipped page
     json_out: bool = False
     layout: str | None = None
     target_lang: str = "en"

@@ -17,7 +17,7 @@ from tests.hugo_sites import BILINGUAL_DIRS, every_hugo
 
 JA = "---\ntitle: 私について\n{extra}---\n\n日本語の自己紹介です。\n"
 HAND = "---\ntitle: About me (by hand)\n{extra}---\n\nWritten by a person.\n"
-LAYOUTS = '<html><body>{{ .Title }}|{{ .Lang }}|{{ .File.Path }}</body></html>\n'
+LAYOUTS = "<html><body>{{ .Title }}|{{ .Lang }}|{{ .File.Path }}</body></html>\n"
 
 # (Japanese page, the English page a person wrote, front matter both carry)
 SPELLINGS = {

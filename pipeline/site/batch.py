@@ -58,7 +58,7 @@ from pipeline.site.permalinks import PageIndex
 from pipeline.site.posts import discover, is_japanese, opted_out, orphans
 from pipeline.site.preflight import check_content_dirs, check_writable, remove_temporaries
 from pipeline.site.progress import Progress, make_progress
-from pipeline.site.report import BatchReport, FileResult, one_line
+from pipeline.site.report import NOTHING_TO_TRANSLATE, BatchReport, FileResult, one_line
 from pipeline.site.resources import (
     copy_bundle_resources,
     copy_resources,
@@ -102,7 +102,12 @@ def run_batch(
     out, err = out or sys.stdout, err or sys.stderr
     if settings.check:  # a check writes nothing
         settings = replace(settings, dry_run=True)
-    report = BatchReport(strict=settings.strict, dry_run=settings.dry_run, check=settings.check)
+    report = BatchReport(
+        strict=settings.strict,
+        dry_run=settings.dry_run,
+        check=settings.check,
+        verbose=settings.verbose,
+    )
     try:
         site = _open(paths, settings)
         writer = (
@@ -245,7 +250,7 @@ def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
     if opted_out(text):
         return result("skipped", LABELS["opted-out"], copy="opted-out"), lock
     if not is_japanese(text):
-        return result("skipped", "no Japanese prose or title"), lock
+        return result("skipped", NOTHING_TO_TRANSLATE), lock
     try:
         safe_output_path(target, site)
     except SiteError as exc:

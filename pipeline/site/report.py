@@ -8,6 +8,17 @@ from dataclasses import asdict, dataclass, field
 from pipeline.crash import EXIT_BUG
 from pipeline.wording import count
 
+NOTHING_TO_TRANSLATE = "no Japanese prose or title"
+
+# Skipped pages that ask nothing of anyone: in the text report one line per kind with the count,
+# so a partly hand-translated site does not drown the lines that matter (`--verbose` or `--json`
+# list them). Each kind: (what the file's `copy` status or reason is, how the line counts them).
+QUIET_KINDS = (
+    ("hand-written", ("hand-written English page", "kept (honyaku never replaces them)")),
+    ("opted-out", ("opted-out page", "skipped (notranslate: true)")),
+    (NOTHING_TO_TRANSLATE, ("page", f"skipped: {NOTHING_TO_TRANSLATE}")),
+)
+
 STATUSES = ("translated", "partial", "up-to-date", "skipped", "failed", "planned", "error")
 
 
@@ -57,6 +68,7 @@ class BatchReport:
     dry_run: bool = False
     check: bool = False  # --check: exit 1 when an English copy is missing or out of date
     config: list[str] = field(default_factory=list)  # what the site config shows untranslated
+    verbose: bool = False  # the text report lists every skipped page, not only their counts
 
     def by_status(self, status: str) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -74,6 +86,15 @@ class BatchReport:
         if self.check and self.out_of_date():
             return 1
         return 0
+
+    def quiet_kinds(self) -> dict[str, list[FileResult]]:
+        """The skipped pages the text report counts instead of listing, by kind."""
+        kinds: dict[str, list[FileResult]] = {}
+        for f in self.by_status("skipped"):
+            kind = f.copy if f.copy in ("hand-written", "opted-out") else f.reason
+            if kind in dict(QUIET_KINDS):
+                kinds.setdefault(kind, []).append(f)
+        return kinds
 
     def out_of_date(self) -> list[FileResult]:
         """Copies missing or behind their Japanese (what --check fails on)."""
@@ -139,8 +160,14 @@ class BatchReport:
         for f in self.files:
             if f.replaced:
                 lines.append(f"  replaced {f.target}; the page as it was: {f.replaced}")
+        quiet = {} if self.verbose else self.quiet_kinds()
         for f in self.by_status("skipped"):
-            lines.append(f"  skipped {f.source}: {f.reason}")
+            if not any(f in group for group in quiet.values()):
+                lines.append(f"  skipped {f.source}: {f.reason}")
+        for kind, (noun, verb) in QUIET_KINDS:
+            if quiet.get(kind):
+                number = count(len(quiet[kind]), noun)
+                lines.append(f"  {number} {verb}; list: --verbose or --json")
         for f in self.by_status("failed"):
             lines.append(f"  failed {f.source}: {f.reason}")
         for f in self.by_status("error"):
