@@ -43,6 +43,7 @@ from pipeline.site.english_pages import EnglishPages
 from pipeline.site.errors_log import log_internal_error
 from pipeline.site.files import interrupts_deferred, sha256_file
 from pipeline.site.front_matter_urls import url_editor
+from pipeline.site.init import run_files_note
 from pipeline.site.keep import cannot_update, has_base, keep_reason, save_replaced
 from pipeline.site.links import (
     prefix_front_matter_urls,
@@ -73,7 +74,7 @@ from pipeline.site.run_context import (
     TranslatePost,
     has_english,
 )
-from pipeline.site.site_lock import holding_site
+from pipeline.site.site_lock import holding_site, run_lock_path
 from pipeline.site.status import LABELS, SETTINGS_CHANGED, CopyStatus, Status, copy_status
 from pipeline.site.update import CannotMatch, merge, plan_update
 from pipeline.wording import count
@@ -110,6 +111,7 @@ def run_batch(
     )
     try:
         site = _open(paths, settings)
+        first = not settings.dry_run and not run_lock_path(site.root).exists()
         writer = (
             nullcontext()
             if settings.dry_run
@@ -117,6 +119,10 @@ def run_batch(
         )
         with writer:
             _run_site(site, paths, settings, (translate_post, identity, progress, err), report)
+        # Once: the run that created the run files says when git would list them.
+        note = run_files_note(site.root) if first and not settings.json_out else ""
+        if note:
+            print(note, file=err, flush=True)
     except SiteError as exc:
         report.error = str(exc)
     _emit(report, settings, out, err)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,35 @@ def _with_keys(data: dict[str, Any], keys: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def unignored_run_files(root: Path) -> list[str]:
+    """honyaku's run files that git would show as untracked in the site: the `.gitignore` lines
+    missing for them, as git itself reads every ignore file that applies (none outside a git
+    work tree, or without git)."""
+    samples = {name: name.replace("*", "page.md.x") for name in IGNORED}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "--no-index", "--stdin", "-z"],
+            input="\0".join(samples.values()) + "\0",
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode not in (0, 1):  # 128: not a git work tree
+        return []
+    ignored = set(filter(None, done.stdout.split("\0")))
+    return [name for name, sample in samples.items() if sample not in ignored]
+
+
+def run_files_note(root: Path) -> str:
+    """The one line a run that created honyaku's run files prints when git would list them."""
+    missing = unignored_run_files(root)
+    if not missing:
+        return ""
+    return (
+        f"{root / '.gitignore'}: add honyaku's run files so git does not list them: "
+        f"{', '.join(missing)} (honyaku init --yes adds them)"
+    )
