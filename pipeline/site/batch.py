@@ -49,6 +49,7 @@ from pipeline.site.links import (
     prefix_front_matter_urls,
     rewrite_anchors,
     rewrite_links_tracked,
+    template_link,
     url_prefix_for,
 )
 from pipeline.site.lock import Lock, load_lock, relative_key
@@ -76,6 +77,7 @@ from pipeline.site.run_context import (
 )
 from pipeline.site.site_lock import holding_site, run_lock_path
 from pipeline.site.status import LABELS, SETTINGS_CHANGED, CopyStatus, Status, copy_status
+from pipeline.site.templates import template_notes
 from pipeline.site.update import CannotMatch, merge, plan_update
 from pipeline.wording import count
 
@@ -160,6 +162,10 @@ def _run_site(
         _takes_unchanged(translate_post), pages, site_urls_digest(site, pages),
         EnglishPages.build(site),
     )  # fmt: skip
+    report.templates = template_notes(
+        site.root,
+        partial(template_link, site=site, has_translation=partial(has_english, run), pages=pages),
+    )
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err
     )

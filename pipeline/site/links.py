@@ -329,3 +329,18 @@ def rewrite_anchors(ja_text: str, en_text: str) -> str:
         return f"<#{new}>" if bracketed else f"#{new}"
 
     return _apply(en_text, _rewrite_targets(en_text, parse_body(en_text), swap))
+
+
+def template_link(href: str, site: Site, has_translation: HasTranslation, pages: PageIndex) -> str:
+    """A link in one of the site's templates (shown on every page that uses it), for its English
+    variant: a root-relative or full URL into the site goes to the English page where there is
+    one. A relative link resolves from each page that shows it and stays as written, and so
+    does a link to a page whose English URL only Hugo knows (made from its title)."""
+    if "{{" in href or not href.startswith(("/", "http://", "https://")):
+        return href
+    targets = _Targets(site.root, site, has_translation, SiteUrls.of(site), "/", {}, pages)
+    link = targets.urls.split(_split_dest(href)[0])
+    page = targets._page(link.url) if link is not None else None
+    if page is not None and _abs(page) in pages.by_title:
+        return href
+    return targets.destination(href)

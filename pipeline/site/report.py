@@ -68,6 +68,7 @@ class BatchReport:
     dry_run: bool = False
     check: bool = False  # --check: exit 1 when an English copy is missing or out of date
     config: list[str] = field(default_factory=list)  # what the site config shows untranslated
+    templates: list[str] = field(default_factory=list)  # the site's templates (`templates`)
     verbose: bool = False  # the text report lists every skipped page, not only their counts
 
     def by_status(self, status: str) -> list[FileResult]:
@@ -111,6 +112,7 @@ class BatchReport:
             "files": [asdict(f) for f in self.files],
             "orphaned": self.orphaned,
             "config": self.config,
+            "templates": self.templates,
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -188,6 +190,7 @@ class BatchReport:
         if self.config:
             lines.append("  the site config has text honyaku does not translate (edit it by hand):")
             lines += [f"    {line}" for line in self.config]
+        lines += [f"  {line}" for line in self.templates]
         return lines
 
 
