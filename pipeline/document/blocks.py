@@ -34,6 +34,11 @@ _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 # In HTML text a `<` before a letter, `/`, `!` or `?` opens markup: one that `_HTML_TAG` did
 # not read as a whole tag is markup this walk cannot read (a value whose quote never closes).
 _OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
+# A fence line in an HTML block's text: code the author wrote as Markdown, which the block shows
+# as text (posts imported from other blogs have them).
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
+# A tag's attributes, as a browser reads them (for saying which one holds Japanese).
+_ATTRIBUTE = re.compile(r"[^\s=/>][^\s=>]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?")
 _CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
 _CONTAINERS = {
     "blockquote_open": "quote",
@@ -297,7 +302,7 @@ def _html_units(token: Token, ctx: Context) -> None:
         if raw_text is None:
             block.text_between(pos, match.start())
             if not tag.startswith("<!--"):  # a comment shows nothing on the page
-                block.keep(match.start(), match.end(), "in a tag's attributes")
+                block.keep_attributes(match.start(), tag)
             if not closing and element in _RAW_TEXT_TAGS:
                 raw_text = (element, match.end())
         elif closing and element == raw_text[0]:
@@ -332,12 +337,22 @@ class _HtmlBlock:
         hi -= len(segment) - len(segment.rstrip())
         self.ctx.plan.kept.append(Kept(self.body_offset(lo), self.body_offset(hi), why))
 
+    def keep_attributes(self, at: int, tag: str) -> None:
+        """Record the attributes of the tag at `at` that hold Japanese (an `alt`, a `title`)."""
+        name = _TAG_NAME.match(tag)
+        start = name.end() if name else 1
+        for attribute in _ATTRIBUTE.finditer(tag, start, len(tag) - 1):
+            self.keep(at + attribute.start(), at + attribute.end(), "in a tag's attributes")
+
     def text_between(self, lo: int, hi: int) -> None:
         segment = self.text[lo:hi]
         if not segment.strip():
             return
         if _OPENS_MARKUP.search(segment):
             self.keep(lo, hi, "text with a `<` that opens no complete tag")
+            return
+        if _FENCE_LINE.search(segment):
+            self.keep(lo, hi, "a code fence, which an HTML block shows as text")
             return
         spans: list[tuple[int, int]] = []
         line = self.first_line + self.text.count("\n", 0, lo)
