@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import chars, segment
 from pipeline.checks import output_problem
-from pipeline.document import Document, Prose, parse_document, skipped_units
+from pipeline.document import Document, Kept, Prose, parse_document, skipped_kept, skipped_units
 from pipeline.frontmatter import (
     FrontMatterError,
     reader_fields,
@@ -143,6 +143,7 @@ def translate_post(
     report = PostReport(code_fence_japanese=_fence_japanese(document))
     results = translate_sentences(post.batch, engine.capabilities(options))
     _count(results, report)
+    report.kept.extend(post.kept)
     atoms = [tuple(a.raw for a in u.atoms) for u in document.prose] + [()] * len(fields)
     texts = [(u.text, a) for u, a in zip(post.units, atoms, strict=True)]
     # A backend whose output is not English (pseudo) says so; its length ratio means nothing.
@@ -179,8 +180,11 @@ def plan_post(
     skipped = skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
+    kept = [k for i, k in enumerate(document.kept) if i not in skipped_kept(document)]
     if unchanged is not None:  # an update: these blocks keep the English in the page
         skipped |= unchanged.units([u.start for u in document.prose], [f.path for f in fields])
+        left = unchanged.units([k.start for k in kept], [])
+        kept = [k for i, k in enumerate(kept) if i not in left]
     body_units = [_body_unit(u) for u in document.prose]
     units = (*body_units, *(ReaderUnit(f.value, (), "front", False) for f in fields))
     batch: list[Sentence] = []
@@ -188,7 +192,14 @@ def plan_post(
         _plan_unit(u, engine, options, batch) if i not in skipped else None
         for i, u in enumerate(units)
     )
-    return PostPlan(document, fields, units, plans, tuple(batch))
+    reasons = tuple(_kept_reason(document.body, k) for k in kept)
+    return PostPlan(document, fields, units, plans, tuple(batch), reasons)
+
+
+def _kept_reason(body: str, kept: Kept) -> str:
+    text = " ".join(body[kept.start : kept.end].split())
+    excerpt = text if len(text) <= 40 else text[:39] + "…"
+    return f"HTML left as written ({kept.why}): {excerpt!r}"
 
 
 def parse_post(text: str, *, prose_fences: bool = False) -> Document:
@@ -266,7 +277,7 @@ def _assemble(unit: ReaderUnit, plan: UnitPlan, results: list[Result]) -> str:
         for piece, k in zip(plan.pieces, plan.sent, strict=True)
     ]
     text = join_pieces(list(plan.pieces), outputs, [k is not None for k in plan.sent])
-    return escape_line_starts(unit.text, text, unit.line_start)
+    return escape_line_starts(unit.text, text, unit.line_start, unit.block)
 
 
 def summary_candidates(text: str, engine: Engine | None = None) -> list[Candidate]:

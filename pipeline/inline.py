@@ -24,6 +24,7 @@ from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 from pipeline import chars
 from pipeline.inline_base import CLOSE, OPEN, SOLO, Found, Taken, escaped
 from pipeline.inline_emphasis import scan_emphasis, split_delimiter_runs
+from pipeline.inline_linkify import linkify_end
 
 __all__ = ["CLOSE", "OPEN", "SOLO", "Found", "escaped", "scan_atoms"]
 
@@ -53,12 +54,11 @@ _HTML_TAG = re.compile(
     )
     + ")"
 )
+_URL_START = re.compile(r"(?:https?|ftp)://|www\.")
+# A URL Hugo does not link (`http://localhost/…`, no dot in the host) is still no prose: its
+# ASCII URL characters are an atom, up to the first character that is not one.
 _URL_CHAR = r"[!-;=?-Z\\^_a-z|~]"
 _BARE_URL = re.compile(rf"(?:https?://|ftp://|www\.){_URL_CHAR}+")
-# Past the host, a URL goes on over non-ASCII characters (Japanese paths and queries) up to
-# whitespace, a closing bracket or Japanese punctuation, though Hugo's linkify stops earlier.
-_URL_PATH = re.compile(rf"(?:{_URL_CHAR}|[^\x00-\x7f\s{chars.PUNCTUATION}])+")
-_URL_PATH_STARTED = re.compile(r"(?:[a-z]+://|www\.)[^/?#]*[/?#]")
 _URL_TRAIL = ".,:;!?*_~'\""
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ATTR = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
@@ -333,24 +333,29 @@ def _math_close(text: str, pos: int, width: int) -> int | None:
 
 
 def _scan_bare_urls(text: str, taken: Taken) -> None:
-    for match in _BARE_URL.finditer(text):
-        start, end = match.start(), match.end()
+    """Bare URLs, each ending where Hugo's autolink ends (`inline_linkify`): the Japanese glued
+    after one is prose. One Hugo does not link ends at the first non-ASCII character."""
+    pos = 0
+    while match := _URL_START.search(text, pos):
+        start = match.start()
+        pos = match.end()
         if start > 0 and (text[start - 1].isalnum() and text[start - 1].isascii()):
             continue
-        url = match.group()
-        more = _URL_PATH.match(text, end) if _URL_PATH_STARTED.match(url) else None
-        if more:
-            url = _unbalanced_cut(text[start : more.end()])
-        # Balanced parentheses stay; an unmatched closing one belongs to the prose.
-        while url and (
-            url[-1] in _URL_TRAIL or (url[-1] == ")" and url.count(")") > url.count("("))
-        ):
-            url = url[:-1]
-        end = start + len(url)
+        end = linkify_end(text, start)
+        if end is None:
+            end = start + len(_unlinked_url(_BARE_URL.match(text, start)))
         # A URL never runs into an atom found earlier (a link's closing `](...)`).
         end = min([end, *(f.start for f in taken.items if start < f.start < end)])
-        if end > start and taken.free(start, end):
-            taken.add(Found(start, end, "url"))
+        if end > start and taken.add(Found(start, end, "url")):
+            pos = end
+
+
+def _unlinked_url(match: re.Match[str] | None) -> str:
+    url = _unbalanced_cut(match.group()) if match else ""
+    # Balanced parentheses stay; an unmatched closing one belongs to the prose.
+    while url and (url[-1] in _URL_TRAIL or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    return url
 
 
 def _unbalanced_cut(url: str) -> str:

@@ -30,6 +30,7 @@ class Inspection:
     code_blocks: int
     code_block_japanese_chars: int
     unlabelled_blocks_with_japanese: int
+    kept: tuple[str, ...] = ()  # Japanese left as written where changing it is not safe
 
     def render(self) -> str:
         lines = [f"front matter: {self.front_matter}"]
@@ -44,6 +45,7 @@ class Inspection:
             lines.append(f"{mark} [{s.block}] {s.text}")
             for index, atom in enumerate(s.atoms):
                 lines.append(f"      ⟨{index}⟩ {atom}")
+        lines += [f"kept in Japanese: {reason}" for reason in self.kept]
         lines.append(
             f"code blocks: {self.code_blocks} (kept as written; "
             f"{count(self.code_block_japanese_chars, 'Japanese character')} in them, "
@@ -89,7 +91,9 @@ def inspect_post(
     ]
     japanese = sum(count for _, count in kept)
     unlabelled = sum(1 for block, count in kept if count and not block.info)
-    return Inspection(fm.kind or "none", fields, sentences, len(kept), japanese, unlabelled)
+    return Inspection(
+        fm.kind or "none", fields, sentences, len(kept), japanese, unlabelled, post.kept
+    )
 
 
 def _unit_sentences(

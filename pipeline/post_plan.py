@@ -79,3 +79,6 @@ class PostPlan:
     units: tuple[ReaderUnit, ...]  # the body's prose units, then one per field
     plans: tuple[UnitPlan | None, ...]  # None: kept as written (a skip comment)
     batch: tuple[Sentence, ...]  # what goes to the translation stage, in order
+    # Japanese the body keeps as written where changing it is not safe (an HTML block's
+    # `<pre>`, a tag's attributes…), each said as the report says it.
+    kept: tuple[str, ...] = ()

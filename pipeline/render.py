@@ -32,6 +32,10 @@ def render_unit(unit: Prose, text: str) -> str:
     if changed:
         text = place_dropped_breaks(unit, hug_delimiters(unit, text))
     pieces = _pieces(unit, text, changed)
+    if changed and unit.block == "html":
+        # Text of an HTML block: the English's own `&` and `<` as HTML text needs them (an
+        # atom, such as an entity the source wrote, stays as it is).
+        return "".join(p.raw if p.atom else _html_text(p.raw) for p in pieces)
     if not changed or unit.block not in _MARKDOWN_BLOCKS:
         return "".join(p.raw for p in pieces)
     source = _pieces(unit, unit.text, False)
@@ -84,6 +88,10 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
     if used_breaks != len(unit.breaks):
         raise RenderError("a line break of the source unit is missing")
     return out
+
+
+def _html_text(raw: str) -> str:
+    return raw.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def _escape_atom_line_starts(
@@ -318,9 +326,12 @@ _BLOCK_START = re.compile(
 )
 
 
-def escape_line_starts(source: str, text: str, line_start: bool) -> str:
+def escape_line_starts(source: str, text: str, line_start: bool, block: str = "") -> str:
     """Translated text must not create block syntax (a heading, list item, quote, table row,
-    fence or setext underline) at the start of a line where the source had none."""
+    fence or setext underline) at the start of a line where the source had none. Inside an
+    HTML block no line starts block syntax (and a backslash would show on the page)."""
+    if block == "html":
+        return text
     source_lines = source.split("\n")
     lines = text.split("\n")
     for k, line in enumerate(lines):

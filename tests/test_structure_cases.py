@@ -123,11 +123,15 @@ def test_a_translated_title_with_quotes_stays_one_title() -> None:
     assert '[x]: /x/ (the "guide" \\(v2\\))' in english
 
 
-def test_url_with_japanese_path_stays_whole(translated: dict[str, dict[str, str]]) -> None:
+def test_url_with_japanese_path_ends_where_hugo_links(
+    translated: dict[str, dict[str, str]],
+) -> None:
+    """Hugo links `https://ja.wikipedia.org/wiki/` only (its linkify stops at the first non-ASCII
+    character, issue 23): the Japanese after it is text on the Japanese page, translated."""
     for kind in ("pseudo", "shuffling"):
-        assert (
-            "https://ja.wikipedia.org/wiki/機械翻訳 " in translated["url with Japanese path"][kind]
-        )
+        english = translated["url with Japanese path"][kind]
+        assert "https://ja.wikipedia.org/wiki/ " in english
+        assert "機械翻訳" not in english
 
 
 def test_a_url_ends_at_a_bracket_it_did_not_open() -> None:

@@ -39,10 +39,6 @@ KNOWN = {
         "no URL after ‹ (a translation starts with the URL; the marking round trip forbids "
         "adding a space)"
     ),
-    ("content__entry__dependency-injection__index.md", "shuffle"): (
-        'Zola\'s `{{ figure(href="URL") }}` is text to Hugo, whose linkify takes the quote '
-        "after the URL into the link; the stand-in moves the quote away"
-    ),
 }
 TRANSLATORS = {"pseudo": PseudoBackend, "shuffle": SpaceShuffling}
 

@@ -12,19 +12,21 @@ break spaces, the next line's `> ` or list indentation) is kept in `breaks`.
 """
 
 from pipeline.document.delimiters import markdown as markdown_parser
-from pipeline.document.model import Atom, CodeBlock, Document, Prose, Span, Verbatim
+from pipeline.document.model import Atom, CodeBlock, Document, Kept, Prose, Span, Verbatim
 from pipeline.document.parse import parse_body, parse_document
-from pipeline.document.skip import skipped_units
+from pipeline.document.skip import skipped_kept, skipped_units
 
 __all__ = [
     "Atom",
     "CodeBlock",
     "Document",
+    "Kept",
     "Prose",
     "Span",
     "Verbatim",
     "markdown_parser",
     "parse_body",
     "parse_document",
+    "skipped_kept",
     "skipped_units",
 ]

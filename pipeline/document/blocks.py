@@ -17,12 +17,28 @@ from pipeline import chars
 from pipeline.document.delimiters import delimiter_roles
 from pipeline.document.lines import Line
 from pipeline.document.masking import Masked
-from pipeline.document.model import CodeBlock, Prose
+from pipeline.document.model import CodeBlock, Kept, Prose
 from pipeline.document.units import DocumentText, emit
 from pipeline.inline import escaped
 
 _RAW_TEXT_TAGS = ("script", "style", "pre", "code", "textarea")
-_HTML_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>", re.DOTALL)
+# An HTML block is read by the browser, not by Markdown: its tags as a browser reads them (a quote
+# opens a value only after `=`, any other character may sit in a tag), comments, and the `<!…>`
+# and `<?…>` forms, which end at the first `>`.
+_HTML_TAG = re.compile(
+    r"<!--.*?-->|<![^>]*>|<\?[^>]*>"
+    r"|<(/?)([A-Za-z][^\s/>]*)(?:[^>\"'=]|=\s*\"[^\"]*\"|=\s*'[^']*'|=)*>",
+    re.DOTALL,
+)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# In HTML text a `<` before a letter, `/`, `!` or `?` opens markup: one that `_HTML_TAG` did
+# not read as a whole tag is markup this walk cannot read (a value whose quote never closes).
+_OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
+# A fence line in an HTML block's text: code the author wrote as Markdown, which the block shows
+# as text (posts imported from other blogs have them).
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
+# A tag's attributes, as a browser reads them (for saying which one holds Japanese).
+_ATTRIBUTE = re.compile(r"[^\s=/>][^\s=>]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?")
 _CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
 _CONTAINERS = {
     "blockquote_open": "quote",
@@ -43,6 +59,7 @@ class Plan:
     code_blocks: list[CodeBlock] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
     table_rows: set[int] = field(default_factory=set)  # rows whose cells were handled
+    kept: list[Kept] = field(default_factory=list)  # Japanese left as written, to report
 
 
 @dataclass
@@ -267,42 +284,95 @@ def _split_row(text: str) -> list[tuple[int, int]]:
 
 def _html_units(token: Token, ctx: Context) -> None:
     """Text between the tags of an HTML block is prose; the tags, comments and the contents of
-    script/style/pre/code are not."""
+    script/style/pre/code/textarea are not. Japanese where changing it is not safe (inside
+    those elements, in a tag's attributes, in text holding markup the tag grammar cannot read)
+    is kept as written and recorded, so the orchestrator reports it."""
     assert token.map is not None
     first, last = token.map[0], min(token.map[1], len(ctx.lines)) - 1
     # The block as markdown-it saw it: offsets differ from the body only by line endings.
-    block = "\n".join(ctx.masked.texts[first : last + 1])
-    if block.lstrip().startswith("<!--"):
-        return
+    block = _HtmlBlock("\n".join(ctx.masked.texts[first : last + 1]), first, ctx)
+    if block.text.lstrip().startswith("<!--"):
+        return  # a comment shows nothing on the page (and the skip marker is one)
     pos = 0
-    skip_until: str | None = None
-    for match in _HTML_TAG.finditer(block):
-        if skip_until is None:
-            _html_text(block, pos, match.start(), first, ctx)
-        name = (match.group(2) or "").lower()
-        if skip_until is None and not match.group(1) and name in _RAW_TEXT_TAGS:
-            skip_until = name
-        elif skip_until == name and match.group(1):
-            skip_until = None
+    raw_text: tuple[str, int] | None = None  # the element whose content stays, where it starts
+    for match in _HTML_TAG.finditer(block.text):
+        tag = match.group()
+        name = _TAG_NAME.match(tag)
+        closing, element = (name.group(1), name.group(2).lower()) if name else ("", "")
+        if raw_text is None:
+            block.text_between(pos, match.start())
+            if not tag.startswith("<!--"):  # a comment shows nothing on the page
+                block.keep_attributes(match.start(), tag)
+            if not closing and element in _RAW_TEXT_TAGS:
+                raw_text = (element, match.end())
+        elif closing and element == raw_text[0]:
+            block.keep(raw_text[1], match.start(), f"inside <{element}>")
+            raw_text = None
         pos = match.end()
-    if skip_until is None:
-        _html_text(block, pos, len(block), first, ctx)
+    if raw_text is None:
+        block.text_between(pos, len(block.text))
+    else:
+        block.keep(raw_text[1], len(block.text), f"inside <{raw_text[0]}>")
 
 
-def _html_text(block: str, lo: int, hi: int, first_line: int, ctx: Context) -> None:
-    segment = block[lo:hi]
-    if not segment.strip() or "<" in segment or ">" in segment:
-        return
-    spans: list[tuple[int, int]] = []
-    line = first_line + block.count("\n", 0, lo)
-    column = lo - (block.rfind("\n", 0, lo) + 1)
-    for piece in segment.split("\n"):
-        stripped = piece.strip()
-        if stripped:
-            offset = column + (len(piece) - len(piece.lstrip()))
-            begin = ctx.lines[line].start + offset
-            spans.append((begin, begin + len(stripped)))
-        line += 1
-        column = 0
-    if spans:
-        ctx.emit(spans, "html", heading=False, line_start=False, markdown=False)
+@dataclass(frozen=True)
+class _HtmlBlock:
+    """An HTML block's text, and the positions of its first line in the body."""
+
+    text: str
+    first_line: int
+    ctx: Context
+
+    def body_offset(self, pos: int) -> int:
+        line = self.first_line + self.text.count("\n", 0, pos)
+        column = pos - (self.text.rfind("\n", 0, pos) + 1)
+        return self.ctx.lines[line].start + column
+
+    def keep(self, lo: int, hi: int, why: str) -> None:
+        """Record the Japanese in [lo, hi) as kept (nothing when there is none)."""
+        segment = self.text[lo:hi]
+        if not chars.has_japanese(segment):
+            return
+        lo += len(segment) - len(segment.lstrip())
+        hi -= len(segment) - len(segment.rstrip())
+        self.ctx.plan.kept.append(Kept(self.body_offset(lo), self.body_offset(hi), why))
+
+    def keep_attributes(self, at: int, tag: str) -> None:
+        """Record the attributes of the tag at `at` that hold Japanese (an `alt`, a `title`)."""
+        name = _TAG_NAME.match(tag)
+        start = name.end() if name else 1
+        for attribute in _ATTRIBUTE.finditer(tag, start, len(tag) - 1):
+            self.keep(at + attribute.start(), at + attribute.end(), "in a tag's attributes")
+
+    def text_between(self, lo: int, hi: int) -> None:
+        segment = self.text[lo:hi]
+        if not segment.strip():
+            return
+        if _OPENS_MARKUP.search(segment):
+            self.keep(lo, hi, "text with a `<` that opens no complete tag")
+            return
+        if _FENCE_LINE.search(segment):
+            self.keep(lo, hi, "a code fence, which an HTML block shows as text")
+            return
+        spans: list[tuple[int, int]] = []
+        line = self.first_line + self.text.count("\n", 0, lo)
+        column = lo - (self.text.rfind("\n", 0, lo) + 1)
+        for piece in segment.split("\n"):
+            stripped = piece.strip()
+            if stripped:
+                offset = column + (len(piece) - len(piece.lstrip()))
+                begin = self.ctx.lines[line].start + offset
+                spans.append((begin, begin + len(stripped)))
+            line += 1
+            column = 0
+        if not spans:
+            return
+        before = len(self.ctx.plan.units)
+        self.ctx.emit(spans, "html", heading=False, line_start=False, markdown=False)
+        # The scan protects Markdown syntax (a code span, a link) although an HTML block shows
+        # it as text: Japanese inside such an atom stays as written, and is reported.
+        for unit in self.ctx.plan.units[before:]:
+            for atom in unit.atoms:
+                if chars.has_japanese(atom.raw):
+                    end = atom.start + len(atom.raw)
+                    self.ctx.plan.kept.append(Kept(atom.start, end, "in Markdown syntax"))

@@ -54,6 +54,17 @@ class CodeBlock:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Japanese a reader sees that the document stage leaves as written, because changing it is
+    not safe (inside an HTML block's `<pre>` or `<script>`, in a tag's attribute, text it cannot
+    read as plain HTML text): the orchestrator reports it."""
+
+    start: int
+    end: int
+    why: str
+
+
+@dataclass(frozen=True)
 class Document:
     front_matter: FrontMatter
     body: str
@@ -62,6 +73,7 @@ class Document:
     # Prose inside an atom of a prose span (a link's or image's title): translated like any
     # unit, put back into that atom when it is rendered.
     nested: tuple[Prose, ...] = field(default=())
+    kept: tuple[Kept, ...] = field(default=())
 
     @property
     def prose(self) -> tuple[Prose, ...]:

@@ -7,7 +7,7 @@ from pipeline.document.definitions import definition_titles
 from pipeline.document.delimiters import markdown
 from pipeline.document.lines import Ranges, line_table
 from pipeline.document.masking import Masked, mask_shortcodes
-from pipeline.document.model import CodeBlock, Document, Prose, Span, Verbatim
+from pipeline.document.model import CodeBlock, Document, Kept, Prose, Span, Verbatim
 from pipeline.document.units import DocumentText
 from pipeline.frontmatter import split_front_matter
 from pipeline.shortcodes import Shortcode
@@ -17,14 +17,15 @@ def parse_document(text: str, *, prose_fences: bool = False) -> Document:
     """Raises FrontMatterError for unreadable front matter. With `prose_fences`, unlabelled
     fences that hold only Japanese prose (some authors quote text that way) are prose too."""
     front_matter, body = split_front_matter(text)
-    spans, code_blocks, nested = parse_body(body, prose_fences=prose_fences)
-    return Document(front_matter, body, spans, code_blocks, nested)
+    spans, code_blocks, nested, kept = parse_body(body, prose_fences=prose_fences)
+    return Document(front_matter, body, spans, code_blocks, nested, kept)
 
 
 def parse_body(
     body: str, *, prose_fences: bool = False
-) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...], tuple[Prose, ...]]:
-    """The body's spans, its code blocks, and the prose nested in atoms (link titles)."""
+) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...], tuple[Prose, ...], tuple[Kept, ...]]:
+    """The body's spans, its code blocks, the prose nested in atoms (link titles), and the
+    Japanese left as written where changing it is not safe."""
     lines = line_table(body)
     masked = Masked(lines)
     shortcodes = mask_shortcodes(body, masked)
@@ -44,7 +45,8 @@ def parse_body(
         n for n in plan.nested if any(u.start <= n.start and n.end <= u.end for u in units)
     )
     code_blocks = tuple(sorted(plan.code_blocks, key=lambda c: c.start))
-    return _assemble(body, units), code_blocks, nested
+    kept = tuple(sorted(plan.kept, key=lambda k: k.start))
+    return _assemble(body, units), code_blocks, nested, kept
 
 
 def _param_units(cuts: tuple[Shortcode, ...], ctx: Context, verbatim: Ranges) -> list[Prose]:
