@@ -240,10 +240,30 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
 
 
 def _monolingual_message(root: Path, config_name: str, source: str, target: str) -> str:
+    # No layout is offered instead: without the language in the config, Hugo publishes English
+    # copies as pages of the default language (see _forced_without_target).
     return (
         f"{root}: the site has no '{target}' language in {config_name}, so Hugo would not "
         f"publish English pages; run `honyaku init {root}` to see the change to make (and "
-        f"`honyaku init --yes {root}` to make it), or pass --layout filename"
+        f"`honyaku init --yes {root}` to make it)"
+    )
+
+
+def _forced_without_target(
+    root: Path, config: Mapping[str, Any], config_name: str, target: str, layout: Layout
+) -> str:
+    """Why a forced layout cannot stand in for the language: Hugo reads `post.en.md` on a site
+    with no `en` language as a page of the default language (Hugo's own default is `en`)."""
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    shown = (
+        "at the Japanese pages' URLs, in their place"
+        if default == target
+        else f"as '{default}' pages of their own (/post/x.{target}/), not under /{target}/"
+    )
+    return (
+        f"{root}: --layout {layout} cannot make English pages here: {config_name} has no "
+        f"'{target}' language, so Hugo would publish the English copies as the site's default "
+        f"language, {shown}; run `honyaku init {root}` to add the language"
     )
 
 
@@ -256,8 +276,8 @@ def detect_site(
 ) -> Site:
     """Find the site around `start` and decide where English copies go.
 
-    Raises SiteError (one line, with the config snippet to add) for a monolingual site unless a
-    `layout` is forced.
+    Raises SiteError (one line, pointing to `honyaku init`) for a site whose config has no
+    `target_lang` language, whatever the `layout`.
     """
     root = find_site_root(start)
     config = load_config(root)
@@ -314,8 +334,8 @@ def _with_pair(
     pair: tuple[str, str],
     layout: Layout | None,
 ) -> dict[str, Language]:
-    """The configured languages by code, with the source and target added where a forced
-    `layout` allows it; SiteError (with the config to add) where it does not."""
+    """The configured languages by code, with the source added where a forced `layout` allows
+    it; SiteError (pointing to `honyaku init`) where the target language is not configured."""
     source, target = pair
     langs = languages_of(config)
     if not langs:
@@ -323,14 +343,14 @@ def _with_pair(
         default_dir = _dir_setting(config.get("contentdir") or "content")
         langs = (Language(source, 1, (default_dir,)),)
     by_code = {lang.code: lang for lang in langs}
+    if target not in by_code:
+        if layout is not None:
+            raise SiteError(_forced_without_target(root, config, config_name, target, layout))
+        raise SiteError(_monolingual_message(root, config_name, source, target))
     if source not in by_code:
         if layout is None:
             raise SiteError(_monolingual_message(root, config_name, source, target))
         by_code[source] = Language(source, 0, langs[0].content_dirs)
-    if target not in by_code:
-        if layout != "filename":
-            raise SiteError(_monolingual_message(root, config_name, source, target))
-        by_code[target] = Language(target, 0, by_code[source].content_dirs)
     return by_code
 
 
