@@ -118,24 +118,42 @@ def _config_dir_files(folder: Path) -> list[tuple[list[str], Path]]:
     return files
 
 
+def config_files(root: Path) -> list[tuple[list[str], Path]]:
+    """Every config file Hugo reads for a production build, lowest precedence first, with the
+    key path each one's content sits under (`config/_default/languages.yaml` -> languages)."""
+    files: list[tuple[list[str], Path]] = []
+    for env in ("_default", "production"):
+        folder = root / "config" / env
+        if folder.is_dir():
+            files.extend(_config_dir_files(folder))
+    # The root file takes precedence over the config folder.
+    root_file = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
+    return [*files, ([], root_file)] if root_file else files
+
+
 def load_config(root: Path) -> dict[str, Any]:
     """The site config as Hugo merges it for a production build, keys lowercased."""
     merged: dict[str, Any] = {}
-    for env in ("_default", "production"):
-        folder = root / "config" / env
-        if not folder.is_dir():
-            continue
-        for keys, path in _config_dir_files(folder):
-            data: Any = _lower_keys(_parse_config_file(path))
-            for key in reversed(keys):
-                data = {key: data}
-            merged = _merge(merged, data)
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            # The root file takes precedence over the config folder.
-            merged = _merge(merged, _lower_keys(_parse_config_file(root / name)))
-            break
+    for keys, path in config_files(root):
+        data: Any = _lower_keys(_parse_config_file(path))
+        for key in reversed(keys):
+            data = {key: data}
+        merged = _merge(merged, data)
     return merged
+
+
+def defining_file(root: Path, key: tuple[str, ...]) -> Path | None:
+    """The config file whose setting of `key` (lowercased) Hugo uses: the last one that has it."""
+    found = None
+    for prefix, path in config_files(root):
+        node: Any = _lower_keys(_parse_config_file(path))
+        for part in reversed(prefix):
+            node = {part: node}
+        for part in key:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            found = path
+    return found
 
 
 def _config_format(root: Path) -> str:

@@ -23,8 +23,8 @@ from pipeline.chars import has_japanese
 from pipeline.site.config import (
     CONFIG_NAMES,
     SiteError,
-    _config_dir_files,
     _parse_config_file,
+    config_files,
 )
 
 Key = tuple[str | int, ...]
@@ -65,22 +65,10 @@ def config_findings(root: Path, source: str = "ja", target: str = "en") -> list[
     return list(dict.fromkeys(found))
 
 
-def _files(root: Path) -> Iterator[tuple[list[str], Path]]:
-    """Config files in Hugo's order of precedence, lowest first (as `config.load_config`)."""
-    for env in ("_default", "production"):
-        folder = root / "config" / env
-        if folder.is_dir():
-            yield from _config_dir_files(folder)
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            yield [], root / name
-            break
-
-
 def _leaves(root: Path) -> dict[Key, Leaf]:
     """Every scalar of the merged config by its full key, with the file that set it last."""
     leaves: dict[Key, Leaf] = {}
-    for prefix, path in _files(root):
+    for prefix, path in config_files(root):
         data = _parse_config_file(path)
         rel = path.relative_to(root).as_posix()
         # Hugo's keys are case-insensitive: matched lowercased, named as the file spells them.

@@ -28,7 +28,9 @@ from pipeline.site.config import (
     Layout,
     SiteError,
     _parse_config_file,
+    defining_file,
     find_site_root,
+    hugo_version,
     load_config,
 )
 from pipeline.site.files import TEMP_SUFFIX
@@ -53,6 +55,7 @@ class InitPlan:
     content_dir: str = "content"
     ignore_old: str = ""  # the site's .gitignore, before and after
     ignore_new: str = ""
+    language_keys: LanguageKeys | None = None  # the keys written, where init adds a language
 
     @property
     def changes(self) -> bool:
@@ -81,7 +84,10 @@ class InitPlan:
             if self.layout == "filename"
             else f"in content/{self.target}/"
         )
+        keys = self.language_keys
+        said = [f"Language keys {keys.code}/{keys.name}: {keys.because}."] if keys else []
         return [
+            *said,
             f"English copies will go {where}; Hugo publishes them under /{self.target}/.",
             "Your theme may need: a language switcher (.Translations / .AllTranslations in its "
             f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
@@ -134,7 +140,11 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     """The change `init` would make; SiteError (one line) when it cannot be made safely."""
     root = find_site_root(start)
     config = load_config(root)
-    path = _config_file(root)
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    # Already bilingual, in whichever file Hugo reads the languages from (a root config, or
+    # config/_default/languages.*): nothing to add there, the .gitignore part still applies.
+    bilingual = defining_file(root, ("languages", target)) if target in languages else None
+    path = bilingual or _config_file(root)
     name = path.relative_to(root).as_posix()
     found = site_language(config, root, name)
     if found.code != source:
@@ -145,33 +155,74 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     old = path.read_text(encoding="utf-8")
     if old.startswith("\ufeff"):
         raise SiteError(f"{path}: starts with a byte-order mark; remove it and run init again")
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     own_dir = bool((languages.get(source) or {}).get("contentdir"))
     layout: Layout = "content-dir" if own_dir else "filename"
     content = str(config.get("contentdir") or "content").strip("/")
     ignore = _ignored(root)
-    if target in languages:
+    if bilingual:
         return InitPlan(root, path, old, old, layout, source, target, content, *ignore)
     own = _lower_keys_of(_parse_config_file(path))
-    keys = _new_keys(own, source, target, own_dir)
+    names = language_keys(config)
+    keys = _new_keys(own, source, target, own_dir, names)
     new = _edit(path, old, keys)
     _verify(path, old, new, keys)
-    return InitPlan(root, path, old, new, layout, source, target, content, *ignore)
+    return InitPlan(root, path, old, new, layout, source, target, content, *ignore, names)
 
 
 def _lower_keys_of(data: dict[str, Any]) -> dict[str, str]:
     return {str(k).lower(): str(k) for k in data}
 
 
-def _new_keys(own: dict[str, str], source: str, target: str, own_dir: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LanguageKeys:
+    code: str  # the key for the language's locale
+    name: str  # the key for its name, as a language switcher shows it
+    because: str  # which Hugo decided, for the notes
+
+
+# Hugo 0.158 renamed languageCode/languageName to locale/label (the old keys warn from then on);
+# an older Hugo ignores the new ones, so the old keys are the ones every Hugo reads.
+_RENAMED_IN = (0, 158, 0)
+_NEW_KEYS = ("locale", "label")
+_OLD_KEYS = ("languageCode", "languageName")
+
+
+def language_keys(config: dict[str, Any], hugo: str | None = None) -> LanguageKeys:
+    """The language keys the site's Hugo reads: the lowest Hugo the site declares
+    (`module.hugoVersion.min`), else the `hugo` on PATH (the one `hugo -s SITE` runs), else the
+    old keys, which every Hugo reads."""
+    module = config.get("module") if isinstance(config.get("module"), dict) else {}
+    declared = (module.get("hugoversion") or {}) if isinstance(module, dict) else {}
+    minimum = _version(str(declared.get("min") or "")) if isinstance(declared, dict) else None
+    if minimum is not None:
+        version, where = minimum, f"module.hugoVersion.min = {declared['min']}"
+    else:
+        found = hugo_version(hugo)
+        if found is None:
+            return LanguageKeys(*_OLD_KEYS, "no Hugo on PATH: the keys every Hugo reads")
+        version, where = found, f"Hugo {'.'.join(map(str, found))} on PATH"
+    keys = _NEW_KEYS if version >= _RENAMED_IN else _OLD_KEYS
+    return LanguageKeys(*keys, f"{where} reads them")
+
+
+def _version(text: str) -> tuple[int, int, int] | None:
+    match = re.match(r"\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+
+
+def _new_keys(
+    own: dict[str, str], source: str, target: str, own_dir: bool, names: LanguageKeys
+) -> dict[str, Any]:
     """What to add to the file: {key: value}, `languages` as {code: settings} to merge."""
     keys: dict[str, Any] = {}
     if "defaultcontentlanguage" not in own:
         keys["defaultContentLanguage"] = source
     langs: dict[str, Any] = {}
     if "languages" not in own:
-        langs[source] = {"languageCode": source, "languageName": NAMES[source], "weight": 1}
-    settings: dict[str, Any] = {"languageCode": target, "languageName": NAMES[target], "weight": 2}
+        langs[source] = {names.code: source, names.name: NAMES[source], "weight": 1}
+    settings: dict[str, Any] = {names.code: target, names.name: NAMES[target], "weight": 2}
     if own_dir:
         settings["contentDir"] = f"content/{target}"
     langs[target] = settings
