@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
             print(f"honyaku: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
         if not plan.config_changes:
-            print(f"{plan.path}: already has an '{plan.target}' language; nothing to change")
+            print(f"{plan.path}: already has an '{plan.target}' language; nothing to change in it")
         if not plan.changes:
             print(plan.notes()[-1])
             return
@@ -40,11 +40,9 @@ def register(app: typer.Typer) -> None:
             print("\n".join(plan.notes()[:-1]))
             print(f"Nothing written. To write it: honyaku init --yes {plan.root}")
             return
-        for path, old, new in (
-            (plan.path, plan.old, plan.new),
-            (plan.ignore_path, plan.ignore_old, plan.ignore_new),
-        ):
+        for path, old, new in plan.files():
             if new != old:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, new.encode("utf-8"))
                 print(f"wrote {path}")
         print("\n".join(plan.notes()))

@@ -35,8 +35,10 @@ from pipeline.site.config import (
 )
 from pipeline.site.files import TEMP_SUFFIX
 from pipeline.site.lock_journal import JOURNAL_NAME
+from pipeline.site.menus import MENU_KEYS, menus_text, menus_to_add, site_menus
 from pipeline.site.site_language import site_language
 from pipeline.site.site_lock import RUN_LOCK_NAME
+from pipeline.site.site_urls import SiteUrls
 
 NAMES = {"ja": "日本語", "en": "English"}
 IGNORED = (RUN_LOCK_NAME, JOURNAL_NAME, f"*{TEMP_SUFFIX}")
@@ -56,10 +58,23 @@ class InitPlan:
     ignore_old: str = ""  # the site's .gitignore, before and after
     ignore_new: str = ""
     language_keys: LanguageKeys | None = None  # the keys written, where init adds a language
+    menus_path: Path | None = None  # a new file with the English menus (see site.menus)
+    menus_new: str = ""
+    menus_notes: tuple[str, ...] = ()  # menus init cannot write, with the fix
 
     @property
     def changes(self) -> bool:
-        return self.config_changes or self.ignore_changes
+        return any(old != new for _path, old, new in self.files())
+
+    def files(self) -> list[tuple[Path, str, str]]:
+        """Every file init writes: (path, old text, new text)."""
+        files = [
+            (self.path, self.old, self.new),
+            (self.ignore_path, self.ignore_old, self.ignore_new),
+        ]
+        if self.menus_path is not None:
+            files.append((self.menus_path, "", self.menus_new))
+        return files
 
     @property
     def config_changes(self) -> bool:
@@ -74,9 +89,7 @@ class InitPlan:
         return self.root / ".gitignore"
 
     def diff(self) -> str:
-        return _unified(self.root, self.path, self.old, self.new) + _unified(
-            self.root, self.ignore_path, self.ignore_old, self.ignore_new
-        )
+        return "".join(_unified(self.root, *file) for file in self.files())
 
     def notes(self) -> list[str]:
         where = (
@@ -86,8 +99,15 @@ class InitPlan:
         )
         keys = self.language_keys
         said = [f"Language keys {keys.code}/{keys.name}: {keys.because}."] if keys else []
+        if self.menus_path is not None:
+            name = self.menus_path.relative_to(self.root).as_posix()
+            said.append(
+                f"English menus go to {name}: their URLs go to the English pages; the names are "
+                "copied from the Japanese menus, translate them there."
+            )
         return [
             *said,
+            *self.menus_notes,
             f"English copies will go {where}; Hugo publishes them under /{self.target}/.",
             "Your theme may need: a language switcher (.Translations / .AllTranslations in its "
             f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
@@ -159,14 +179,49 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     layout: Layout = "content-dir" if own_dir else "filename"
     content = str(config.get("contentdir") or "content").strip("/")
     ignore = _ignored(root)
+    menus = _english_menus(root, config, path.suffix, source, target)
     if bilingual:
-        return InitPlan(root, path, old, old, layout, source, target, content, *ignore)
+        return InitPlan(root, path, old, old, layout, source, target, content, *ignore, **menus)
     own = _lower_keys_of(_parse_config_file(path))
     names = language_keys(config)
     keys = _new_keys(own, source, target, own_dir, names)
     new = _edit(path, old, keys)
     _verify(path, old, new, keys)
-    return InitPlan(root, path, old, new, layout, source, target, content, *ignore, names)
+    return InitPlan(root, path, old, new, layout, source, target, content, *ignore, names, **menus)
+
+
+def _english_menus(
+    root: Path, config: dict[str, Any], suffix: str, source: str, target: str
+) -> dict[str, Any]:
+    """The InitPlan fields for the English menus: a new `config/_default/menus.en.<ext>` (in the
+    format of the site's config), or, where the English menus have a file already, the fix."""
+    in_subdir = bool(config.get("defaultcontentlanguageinsubdir", False))
+    prefixes = {source: f"/{source}" if in_subdir else "", target: f"/{target}"}
+    urls = SiteUrls.under(
+        str(config.get("baseurl") or ""), bool(config.get("canonifyurls")), prefixes
+    )
+    added = menus_to_add(site_menus(root, source, target), urls, target)
+    if not added:
+        return {}
+    folder = root / "config" / "_default"
+    taken = sorted(p for key in MENU_KEYS for p in folder.glob(f"{key}.{target}.*"))
+    if taken:
+        name = taken[0].relative_to(root).as_posix()
+        return {
+            "menus_notes": tuple(
+                f"{name}: the English site has no '{menu}' menu: add it there (the Japanese "
+                f"entries with each url under /{target}/; honyaku init does not edit that file)"
+                for menu in added
+            )
+        }
+    path = (
+        folder
+        / f"menus.{target}{suffix if suffix in ('.toml', '.yaml', '.yml', '.json') else '.toml'}"
+    )
+    text = menus_text(path.suffix, added)
+    if _loads(path, text) != added:
+        raise SiteError(f"{path}: the English menus do not read back as planned; add them by hand")
+    return {"menus_path": path, "menus_new": text}
 
 
 def _lower_keys_of(data: dict[str, Any]) -> dict[str, str]:
