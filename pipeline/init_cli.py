@@ -19,8 +19,10 @@ def register(app: typer.Typer) -> None:
     def init(site: InitSite = None, yes: InitYes = False) -> None:
         """Make a Japanese-only site bilingual: add the languages to its config file.
 
-        Shows the change as a diff; --yes writes it (only the language keys are added, every
-        other byte of the file stays). Example: honyaku init ~/blog --yes"""
+        Shows the change as a diff; --yes writes it: the language keys the site's Hugo reads
+        (every other byte of the file stays), English menus whose links go to English pages
+        (config/_default/menus.en.*), honyaku's run files in .gitignore. On a site that is
+        bilingual already, only the last two. Example: honyaku init ~/blog --yes"""
         from pipeline.site.config import SiteError
         from pipeline.site.files import atomic_write
         from pipeline.site.init import plan_init

@@ -243,3 +243,20 @@ def test_the_real_site_after_init_links_english_pages_to_english_pages(tmp_path:
                 assert (public / href.strip("/") / "index.html").is_file(), href
                 checked += 1
         assert checked >= 3 * len(pages) > 0
+
+
+def test_menus_the_config_format_cannot_hold_are_named_and_the_rest_is_written(
+    tmp_path: Path,
+) -> None:
+    """A YAML menu with a null in it, written next to a TOML config: TOML has no null."""
+    files = {
+        "config.toml": f'baseURL = "{BASE}"\nhasCJKLanguage = true\n',
+        "config/_default/menus.yaml": "main:\n  - name: 自己紹介\n    url: /about/\n"
+        "    params:\n      icon: null\n",
+    }
+    root = make(tmp_path / "site", files)
+    code, out, err = invoke("init", str(root), "--yes")
+    assert code == 0, err
+    assert "the English 'main' menu cannot be written in this format: add it by hand" in out
+    assert "[languages.en]" in (root / "config.toml").read_text()
+    assert (root / ".gitignore").is_file() and not list(root.glob("config/_default/menus.en.*"))

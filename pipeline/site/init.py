@@ -218,9 +218,21 @@ def _english_menus(
         folder
         / f"menus.{target}{suffix if suffix in ('.toml', '.yaml', '.yml', '.json') else '.toml'}"
     )
-    text = menus_text(path.suffix, added)
-    if _loads(path, text) != added:
-        raise SiteError(f"{path}: the English menus do not read back as planned; add them by hand")
+    try:
+        text = menus_text(path.suffix, added)
+        same = _loads(path, text) == added
+    except Exception:  # a value the format cannot hold (a YAML null in TOML, say)
+        same = False
+    if not same:
+        name = path.relative_to(root).as_posix()
+        # The rest of init still applies; the menus are named for the person to add.
+        return {
+            "menus_notes": tuple(
+                f"{name}: the English '{menu}' menu cannot be written in this format: add it by "
+                f"hand (the Japanese entries with each url under /{target}/)"
+                for menu in added
+            )
+        }
     return {"menus_path": path, "menus_new": text}
 
 
