@@ -260,3 +260,17 @@ def test_menus_the_config_format_cannot_hold_are_named_and_the_rest_is_written(
     assert "the English 'main' menu cannot be written in this format: add it by hand" in out
     assert "[languages.en]" in (root / "config.toml").read_text()
     assert (root / ".gitignore").is_file() and not list(root.glob("config/_default/menus.en.*"))
+
+
+def test_shared_menus_english_would_lose_are_kept(tmp_path: Path) -> None:
+    """English menus of its own replace the shared ones as a whole, so a shared menu only the
+    English pages showed goes into the English menus too."""
+    files = {
+        **SITES["menus.ja"],
+        "config/_default/menus.toml": '[[social]]\nname = "Feed"\nurl = "/index.xml"\n',
+    }
+    root = make(tmp_path / "site", files)
+    assert invoke("init", str(root), "--yes")[0] == 0
+    text = (root / "config/_default/menus.en.toml").read_text(encoding="utf-8")
+    assert '[[main]]\nname = "自己紹介"\nurl = "/en/about/"' in text
+    assert '[[social]]\nname = "Feed"\nurl = "/en/index.xml"' in text

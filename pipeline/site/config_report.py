@@ -28,8 +28,7 @@ from pipeline.site.config import (
     _parse_config_file,
     config_files,
 )
-from pipeline.site.menus import english_url
-from pipeline.site.site_urls import SiteUrls
+from pipeline.site.menus import english_url, menu_urls
 
 Key = tuple[str | int, ...]
 _MENUS = ("menu", "menus")
@@ -205,12 +204,16 @@ def _shared_menu_urls(leaves: dict[Key, Leaf], source: str, target: str) -> list
     are unless English has menus of its own."""
     if _english_has_menus(leaves, target):
         return []
-    base = leaves.get(("baseurl",))
-    canonify = leaves.get(("canonifyurls",))
-    subdir = leaves.get(("defaultcontentlanguageinsubdir",))
-    prefixes = {source: f"/{source}" if subdir and subdir.value else "", target: f"/{target}"}
-    urls = SiteUrls.under(
-        str(base.value) if base else "", bool(canonify and canonify.value), prefixes
+
+    def value(key: str) -> Any:
+        return leaf.value if (leaf := leaves.get((key,))) else None
+
+    urls = menu_urls(
+        str(value("baseurl") or ""),
+        bool(value("canonifyurls")),
+        bool(value("defaultcontentlanguageinsubdir")),
+        source,
+        target,
     )
     found = []
     for key, leaf in leaves.items():

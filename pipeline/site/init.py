@@ -35,10 +35,9 @@ from pipeline.site.config import (
 )
 from pipeline.site.files import TEMP_SUFFIX
 from pipeline.site.lock_journal import JOURNAL_NAME
-from pipeline.site.menus import MENU_KEYS, menus_text, menus_to_add, site_menus
+from pipeline.site.menus import MENU_KEYS, menu_urls, menus_text, menus_to_add, site_menus
 from pipeline.site.site_language import site_language
 from pipeline.site.site_lock import RUN_LOCK_NAME
-from pipeline.site.site_urls import SiteUrls
 
 NAMES = {"ja": "日本語", "en": "English"}
 IGNORED = (RUN_LOCK_NAME, JOURNAL_NAME, f"*{TEMP_SUFFIX}")
@@ -195,10 +194,12 @@ def _english_menus(
 ) -> dict[str, Any]:
     """The InitPlan fields for the English menus: a new `config/_default/menus.en.<ext>` (in the
     format of the site's config), or, where the English menus have a file already, the fix."""
-    in_subdir = bool(config.get("defaultcontentlanguageinsubdir", False))
-    prefixes = {source: f"/{source}" if in_subdir else "", target: f"/{target}"}
-    urls = SiteUrls.under(
-        str(config.get("baseurl") or ""), bool(config.get("canonifyurls")), prefixes
+    urls = menu_urls(
+        str(config.get("baseurl") or ""),
+        bool(config.get("canonifyurls")),
+        bool(config.get("defaultcontentlanguageinsubdir")),
+        source,
+        target,
     )
     added = menus_to_add(site_menus(root, source, target), urls, target)
     if not added:

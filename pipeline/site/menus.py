@@ -94,25 +94,32 @@ def english_entries(entries: list[dict[str, Any]], urls: SiteUrls, target: str) 
     return out
 
 
-def links_japanese(entries: list[dict[str, Any]], urls: SiteUrls, target: str) -> list[int]:
-    """The entries whose `url` goes to a page of the source site."""
-    return [
-        i
-        for i, entry in enumerate(entries)
-        if (key := _url_key(entry)) and english_url(str(entry[key]), urls, target)
-    ]
+def menu_urls(base_url: str, canonify: bool, in_subdir: bool, source: str, target: str) -> SiteUrls:
+    """The site's URLs as menus see them once the target language exists (under /<target>/)."""
+    prefixes = {source: f"/{source}" if in_subdir else "", target: f"/{target}"}
+    return SiteUrls.under(base_url, canonify, prefixes)
+
+
+def _links_japanese(entries: list[dict[str, Any]], urls: SiteUrls, target: str) -> bool:
+    return any(
+        (key := _url_key(entry)) and english_url(str(entry[key]), urls, target) for entry in entries
+    )
 
 
 def menus_to_add(menus: SiteMenus, urls: SiteUrls, target: str) -> Menus:
-    """The English menus the config lacks: where English has menus of its own, those it lacks
-    entirely; where it shows the shared root menus, all of the source's menus as soon as one
-    entry links to a Japanese page (menus of its own replace the shared ones as a whole)."""
+    """The English menus the config lacks. Where English has menus of its own: those it lacks
+    entirely. Where it shows the shared menus: as soon as one of them links to a Japanese page,
+    or a Japanese menu is not among them, every menu (menus of its own replace the shared ones
+    as a whole), the source's own first, then the shared ones English would lose."""
     if menus.english_own:
         wanted = {n: e for n, e in menus.source.items() if n.lower() not in menus.english_own}
-    elif any(links_japanese(e, urls, target) for e in menus.shared.values()) or any(
+    elif any(_links_japanese(e, urls, target) for e in menus.shared.values()) or any(
         n not in menus.shared for n in menus.source
     ):
-        wanted = dict(menus.source)
+        wanted = {
+            **menus.source,
+            **{n: e for n, e in menus.shared.items() if n not in menus.source},
+        }
     else:
         wanted = {}
     return {name: english_entries(entries, urls, target) for name, entries in wanted.items()}
