@@ -32,8 +32,10 @@ def register(app: typer.Typer) -> None:
         except SiteError as exc:
             print(f"honyaku: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
-        if not plan.config_changes:
-            print(f"{plan.path}: already has an '{plan.target}' language; nothing to change in it")
+        if plan.bilingual_in is not None:
+            print(
+                f"{plan.bilingual_in}: already has an '{plan.target}' language; nothing to change in it"
+            )
         if not plan.changes:
             print(plan.notes()[-1])
             return

@@ -188,3 +188,51 @@ def test_no_hugo_known_writes_the_keys_every_hugo_reads(
     code, out, err = invoke("init", str(root))
     assert code == 0, err
     assert "languageName" in out and "locale" not in out
+
+
+# ---------------------------------------------------------------------------------------------
+# A bilingual config without defaultContentLanguage: Hugo's default is then 'en'
+
+NO_DEFAULT = (
+    'baseURL = "https://example.org/"\ntitle = "日記"\n\n[languages.ja]\nweight = 1\n'
+    "[languages.en]\nweight = 2\n"
+)
+
+
+@pytest.mark.parametrize("exe", every_hugo())
+def test_hugo_reads_unsuffixed_posts_as_english_without_a_default_language(
+    tmp_path: Path, exe: str
+) -> None:
+    """The premise: `post.md` is a page of the default language, 'en' when none is set, so
+    `post.en.md` beside it takes the same URL and no Japanese page is built."""
+    root = make_site(tmp_path / "blog", "hugo.toml", NO_DEFAULT)
+    (root / "content/post/a.en.md").write_text("---\ntitle: First\n---\n\nEnglish body.\n")
+    assert _hugo(exe, root).returncode == 0
+    assert not (root / "public/en/post/a").exists() and not (root / "public/ja/post/a").exists()
+    assert (root / "public/post/a/index.html").is_file()
+
+
+def test_batch_refuses_copies_that_would_take_the_japanese_urls(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "blog", "hugo.toml", NO_DEFAULT)
+    code, out, err = invoke("batch", str(root / "content"), "--backend", "pseudo", "--no-cache")
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "defaultContentLanguage" in err
+    assert "honyaku init" in err and not list((root / "content").rglob("*.en.md"))
+
+
+@pytest.mark.parametrize("exe", every_hugo())
+def test_init_sets_the_default_language_and_hugo_builds_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exe: str
+) -> None:
+    _hugo_on_path(monkeypatch, tmp_path, exe)
+    root = make_site(tmp_path / "blog", "hugo.toml", NO_DEFAULT)
+    code, out, err = invoke("init", str(root), "--yes")
+    assert code == 0, err
+    text = (root / "hugo.toml").read_text()
+    assert text.startswith('baseURL = "https://example.org/"\ntitle = "日記"\n')
+    assert 'defaultContentLanguage = "ja"' in text and "languages.en" not in out
+    code, out, err = invoke("batch", str(root / "content"), "--backend", "pseudo", "--no-cache")
+    assert code == 0, out + err
+    assert _hugo(exe, root).returncode == 0
+    assert "です。" in (root / "public/post/a/index.html").read_text()  # the Japanese page
+    assert (root / "public/en/post/a/index.html").is_file()

@@ -309,6 +309,15 @@ def detect_site(
         )
     by_code = _with_pair(root, config, config_name, (source, target), layout)
     by_code, decided = _decide_layout(root, by_code, (source, target), layout)
+    if decided == "filename" and not config.get("defaultcontentlanguage") and target == "en":
+        # Hugo's own default is 'en': it reads an unsuffixed post.md as English, and post.en.md
+        # would be the same page at the same URL; the Japanese site would have no pages.
+        raise SiteError(
+            f"{root}: {config_name} sets no defaultContentLanguage, so Hugo's default language "
+            "is 'en': it reads post.md as English and the English copies (post.en.md) would "
+            f"take the Japanese pages' URLs; run `honyaku init {root}` to add "
+            f'defaultContentLanguage = "{source}"'
+        )
     ordered = tuple(
         sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
     )

@@ -60,6 +60,7 @@ class InitPlan:
     menus_path: Path | None = None  # a new file with the English menus (see site.menus)
     menus_new: str = ""
     menus_notes: tuple[str, ...] = ()  # menus init cannot write, with the fix
+    bilingual_in: Path | None = None  # the file that has the target language already
 
     @property
     def changes(self) -> bool:
@@ -180,13 +181,49 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     ignore = _ignored(root)
     menus = _english_menus(root, config, path.suffix, source, target)
     if bilingual:
-        return InitPlan(root, path, old, old, layout, source, target, content, *ignore, **menus)
+        path, old, new, notes = _default_language(root, config, layout, source, path, old)
+        menus["menus_notes"] = (*notes, *menus.get("menus_notes", ()))
+        return InitPlan(
+            root, path, old, new, layout, source, target, content, *ignore,
+            bilingual_in=bilingual, **menus,
+        )  # fmt: skip
     own = _lower_keys_of(_parse_config_file(path))
     names = language_keys(config)
     keys = _new_keys(own, source, target, own_dir, names)
     new = _edit(path, old, keys)
     _verify(path, old, new, keys)
     return InitPlan(root, path, old, new, layout, source, target, content, *ignore, names, **menus)
+
+
+def _default_language(
+    root: Path, config: dict[str, Any], layout: Layout, source: str, path: Path, old: str
+) -> tuple[Path, str, str, tuple[str, ...]]:
+    """A bilingual site with one content folder and no defaultContentLanguage: Hugo's default
+    is then 'en', so it reads the unsuffixed Japanese posts as English and the English copies
+    would take their URLs. The key goes into the main config file (path, old, new text), or,
+    where the site has none to add it to, a note says where it belongs."""
+    if layout != "filename" or config.get("defaultcontentlanguage"):
+        return path, old, old, ()
+    main = _main_file(root)
+    if main is None:
+        return path, old, old, (
+            f'Add defaultContentLanguage = "{source}" to config/_default/hugo.toml: without it '
+            "Hugo reads your posts as English and the English copies would take their URLs.",
+        )  # fmt: skip
+    text = main.read_text(encoding="utf-8")
+    keys = {"defaultContentLanguage": source}
+    new = _edit(main, text, keys)
+    _verify(main, text, new, keys)
+    return main, text, new, ()
+
+
+def _main_file(root: Path) -> Path | None:
+    """The file Hugo reads top-level settings from: the root config, else config/_default's."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    folder = root / "config" / "_default"
+    return next((folder / n for n in CONFIG_NAMES if (folder / n).is_file()), None)
 
 
 def _english_menus(
@@ -315,6 +352,8 @@ def _edit_toml(path: Path, old: str, keys: dict[str, Any]) -> str:
         raise SiteError(f"{path}: 'languages' is not a table; add the English language by hand")
     if "defaultContentLanguage" in keys:
         doc.add("defaultContentLanguage", keys["defaultContentLanguage"])
+    if "languages" not in keys:
+        return tomlkit.dumps(doc)
     table = doc[existing] if existing is not None else tomlkit.table(is_super_table=True)
     for code, settings in keys["languages"].items():
         sub = tomlkit.table()
@@ -331,13 +370,15 @@ def _edit_yaml(path: Path, old: str, keys: dict[str, Any]) -> str:
         raise SiteError(f"{path}: holds more than one YAML document; add the languages by hand")
     if old.lstrip().startswith("{"):
         raise SiteError(f"{path}: a flow-style YAML mapping; add the languages by hand")
-    if any(re.match(r"languages\s*:", line, re.I) for line in old.splitlines()):
+    adds_languages = "languages" in keys
+    if adds_languages and any(re.match(r"languages\s*:", line, re.I) for line in old.splitlines()):
         raise SiteError(f"{path}: already has 'languages'; add languages.en there by hand")
     lines = []
     if "defaultContentLanguage" in keys:
         lines.append(f"defaultContentLanguage: {keys['defaultContentLanguage']}")
-    lines.append("languages:")
-    for code, settings in keys["languages"].items():
+    if adds_languages:
+        lines.append("languages:")
+    for code, settings in keys.get("languages", {}).items():
         lines.append(f"  {code}:")
         lines.extend(
             f"    {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()
@@ -350,7 +391,7 @@ def _edit_json(path: Path, old: str, keys: dict[str, Any]) -> str:
     match = re.match(r"\s*\{", old)
     if match is None or re.match(r'\s*"', old[match.end() :]) is None:
         raise SiteError(f"{path}: not a JSON object with settings; add the languages by hand")
-    if "languages" in _lower_keys_of(json.loads(old)):
+    if "languages" in keys and "languages" in _lower_keys_of(json.loads(old)):
         raise SiteError(f"{path}: already has 'languages'; add languages.en there by hand")
     body = old[match.end() :]
     # The new keys go first, in the file's own indentation, so no existing line changes.
