@@ -136,7 +136,8 @@ BATCH_ONLY = (
         "layout",
         Layout | None,
         None,
-        help="Force where English copies go: content/en/… or index.en.md beside the post.",
+        help="Force where English copies go: content/en/… or index.en.md beside the post "
+        "(the site needs an English language either way: honyaku init adds it).",
     ),
     _option(
         "target_lang",

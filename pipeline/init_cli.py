@@ -19,8 +19,10 @@ def register(app: typer.Typer) -> None:
     def init(site: InitSite = None, yes: InitYes = False) -> None:
         """Make a Japanese-only site bilingual: add the languages to its config file.
 
-        Shows the change as a diff; --yes writes it (only the language keys are added, every
-        other byte of the file stays). Example: honyaku init ~/blog --yes"""
+        Shows the change as a diff; --yes writes it: the language keys the site's Hugo reads
+        (every other byte of the file stays), English menus whose links go to English pages
+        (config/_default/menus.en.*), honyaku's run files in .gitignore. On a site that is
+        bilingual already, only the last two. Example: honyaku init ~/blog --yes"""
         from pipeline.site.config import SiteError
         from pipeline.site.files import atomic_write
         from pipeline.site.init import plan_init
@@ -30,8 +32,10 @@ def register(app: typer.Typer) -> None:
         except SiteError as exc:
             print(f"honyaku: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
-        if not plan.config_changes:
-            print(f"{plan.path}: already has an '{plan.target}' language; nothing to change")
+        if plan.bilingual_in is not None:
+            print(
+                f"{plan.bilingual_in}: already has an '{plan.target}' language; nothing to change in it"
+            )
         if not plan.changes:
             print(plan.notes()[-1])
             return
@@ -40,11 +44,9 @@ def register(app: typer.Typer) -> None:
             print("\n".join(plan.notes()[:-1]))
             print(f"Nothing written. To write it: honyaku init --yes {plan.root}")
             return
-        for path, old, new in (
-            (plan.path, plan.old, plan.new),
-            (plan.ignore_path, plan.ignore_old, plan.ignore_new),
-        ):
+        for path, old, new in plan.files():
             if new != old:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, new.encode("utf-8"))
                 print(f"wrote {path}")
         print("\n".join(plan.notes()))

@@ -73,6 +73,9 @@ FORMATS = {
 }
 
 
+IGNORED_LINES = [".honyaku-run.lock", ".honyaku.lock.journal", "*.honyaku-tmp"]
+
+
 def make_site(root: Path, config_name: str, config: str) -> Path:
     for rel, text in {config_name: config, **POSTS, **LAYOUTS}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -267,6 +270,4 @@ def test_init_ignores_honyakus_run_files_and_keeps_the_gitignore(tmp_path: Path)
     code, out, _err = invoke("init", str(root), "--yes")
     assert code == 0 and "nothing to change" in out and "wrote" in out
     assert (root / "config.toml").read_bytes() == config
-    assert (root / ".gitignore").read_text().splitlines()[1:] == [
-        ".honyaku-run.lock", ".honyaku.lock.journal", "*.honyaku-tmp"
-    ]  # fmt: skip
+    assert (root / ".gitignore").read_text().splitlines()[1:] == IGNORED_LINES

@@ -140,9 +140,10 @@ def test_monolingual_site_gets_the_snippet(tmp_path: Path) -> None:
     message = str(info.value)
     assert "\n" not in message
     # Issue 19: the message points to `honyaku init`, which shows the change (a diff) and makes it.
-    assert "honyaku init" in message and "--layout filename" in message
-    forced = hugo.detect_site(root / "content/post/a.md", source_lang="ja", layout="filename")
-    assert hugo.english_path(root / "content/post/a.md", forced) == root / "content/post/a.en.md"
+    # Issue 23: and to nothing else; a forced layout would publish English as the default language.
+    assert "honyaku init" in message and "--layout" not in message
+    with pytest.raises(SiteError, match="honyaku init"):
+        hugo.detect_site(root / "content/post/a.md", source_lang="ja", layout="filename")
 
 
 def test_not_a_site(tmp_path: Path) -> None:

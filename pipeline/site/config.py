@@ -118,24 +118,42 @@ def _config_dir_files(folder: Path) -> list[tuple[list[str], Path]]:
     return files
 
 
+def config_files(root: Path) -> list[tuple[list[str], Path]]:
+    """Every config file Hugo reads for a production build, lowest precedence first, with the
+    key path each one's content sits under (`config/_default/languages.yaml` -> languages)."""
+    files: list[tuple[list[str], Path]] = []
+    for env in ("_default", "production"):
+        folder = root / "config" / env
+        if folder.is_dir():
+            files.extend(_config_dir_files(folder))
+    # The root file takes precedence over the config folder.
+    root_file = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
+    return [*files, ([], root_file)] if root_file else files
+
+
 def load_config(root: Path) -> dict[str, Any]:
     """The site config as Hugo merges it for a production build, keys lowercased."""
     merged: dict[str, Any] = {}
-    for env in ("_default", "production"):
-        folder = root / "config" / env
-        if not folder.is_dir():
-            continue
-        for keys, path in _config_dir_files(folder):
-            data: Any = _lower_keys(_parse_config_file(path))
-            for key in reversed(keys):
-                data = {key: data}
-            merged = _merge(merged, data)
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            # The root file takes precedence over the config folder.
-            merged = _merge(merged, _lower_keys(_parse_config_file(root / name)))
-            break
+    for keys, path in config_files(root):
+        data: Any = _lower_keys(_parse_config_file(path))
+        for key in reversed(keys):
+            data = {key: data}
+        merged = _merge(merged, data)
     return merged
+
+
+def defining_file(root: Path, key: tuple[str, ...]) -> Path | None:
+    """The config file whose setting of `key` (lowercased) Hugo uses: the last one that has it."""
+    found = None
+    for prefix, path in config_files(root):
+        node: Any = _lower_keys(_parse_config_file(path))
+        for part in reversed(prefix):
+            node = {part: node}
+        for part in key:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            found = path
+    return found
 
 
 def _config_format(root: Path) -> str:
@@ -240,10 +258,30 @@ def languages_of(config: Mapping[str, Any]) -> tuple[Language, ...]:
 
 
 def _monolingual_message(root: Path, config_name: str, source: str, target: str) -> str:
+    # No layout is offered instead: without the language in the config, Hugo publishes English
+    # copies as pages of the default language (see _forced_without_target).
     return (
         f"{root}: the site has no '{target}' language in {config_name}, so Hugo would not "
         f"publish English pages; run `honyaku init {root}` to see the change to make (and "
-        f"`honyaku init --yes {root}` to make it), or pass --layout filename"
+        f"`honyaku init --yes {root}` to make it)"
+    )
+
+
+def _forced_without_target(
+    root: Path, config: Mapping[str, Any], config_name: str, target: str, layout: Layout
+) -> str:
+    """Why a forced layout cannot stand in for the language: Hugo reads `post.en.md` on a site
+    with no `en` language as a page of the default language (Hugo's own default is `en`)."""
+    default = str(config.get("defaultcontentlanguage") or "en").lower()
+    shown = (
+        "at the Japanese pages' URLs, in their place"
+        if default == target
+        else f"as '{default}' pages of their own (/post/x.{target}/), not under /{target}/"
+    )
+    return (
+        f"{root}: --layout {layout} cannot make English pages here: {config_name} has no "
+        f"'{target}' language, so Hugo would publish the English copies as the site's default "
+        f"language, {shown}; run `honyaku init {root}` to add the language"
     )
 
 
@@ -256,8 +294,8 @@ def detect_site(
 ) -> Site:
     """Find the site around `start` and decide where English copies go.
 
-    Raises SiteError (one line, with the config snippet to add) for a monolingual site unless a
-    `layout` is forced.
+    Raises SiteError (one line, pointing to `honyaku init`) for a site whose config has no
+    `target_lang` language, whatever the `layout`.
     """
     root = find_site_root(start)
     config = load_config(root)
@@ -271,6 +309,15 @@ def detect_site(
         )
     by_code = _with_pair(root, config, config_name, (source, target), layout)
     by_code, decided = _decide_layout(root, by_code, (source, target), layout)
+    if decided == "filename" and not config.get("defaultcontentlanguage") and target == "en":
+        # Hugo's own default is 'en': it reads an unsuffixed post.md as English, and post.en.md
+        # would be the same page at the same URL; the Japanese site would have no pages.
+        raise SiteError(
+            f"{root}: {config_name} sets no defaultContentLanguage, so Hugo's default language "
+            "is 'en': it reads post.md as English and the English copies (post.en.md) would "
+            f"take the Japanese pages' URLs; run `honyaku init {root}` to add "
+            f'defaultContentLanguage = "{source}"'
+        )
     ordered = tuple(
         sorted(by_code.values(), key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
     )
@@ -314,8 +361,8 @@ def _with_pair(
     pair: tuple[str, str],
     layout: Layout | None,
 ) -> dict[str, Language]:
-    """The configured languages by code, with the source and target added where a forced
-    `layout` allows it; SiteError (with the config to add) where it does not."""
+    """The configured languages by code, with the source added where a forced `layout` allows
+    it; SiteError (pointing to `honyaku init`) where the target language is not configured."""
     source, target = pair
     langs = languages_of(config)
     if not langs:
@@ -323,14 +370,14 @@ def _with_pair(
         default_dir = _dir_setting(config.get("contentdir") or "content")
         langs = (Language(source, 1, (default_dir,)),)
     by_code = {lang.code: lang for lang in langs}
+    if target not in by_code:
+        if layout is not None:
+            raise SiteError(_forced_without_target(root, config, config_name, target, layout))
+        raise SiteError(_monolingual_message(root, config_name, source, target))
     if source not in by_code:
         if layout is None:
             raise SiteError(_monolingual_message(root, config_name, source, target))
         by_code[source] = Language(source, 0, langs[0].content_dirs)
-    if target not in by_code:
-        if layout != "filename":
-            raise SiteError(_monolingual_message(root, config_name, source, target))
-        by_code[target] = Language(target, 0, by_code[source].content_dirs)
     return by_code
 
 

@@ -7,7 +7,9 @@ rewrite would lose). What the English site still shows from it is reported inste
 - Japanese text that applies to the English pages too: a shared `title`, `params` label or
   menu entry that `languages.en` does not override;
 - English menu entries whose `parent` names no English entry (Hugo then shows the parent's
-  identifier as a bare menu item with no link).
+  identifier as a bare menu item with no link);
+- shared menu entries whose `url` goes to a Japanese page (English pages link there too), and
+  Japanese text in the English language's own settings (menu names `honyaku init` copied).
 
 Each config file is read on its own, so a finding names the file and the key in it.
 """
@@ -23,9 +25,10 @@ from pipeline.chars import has_japanese
 from pipeline.site.config import (
     CONFIG_NAMES,
     SiteError,
-    _config_dir_files,
     _parse_config_file,
+    config_files,
 )
+from pipeline.site.menus import english_url, menu_urls
 
 Key = tuple[str | int, ...]
 _MENUS = ("menu", "menus")
@@ -61,26 +64,21 @@ def config_findings(root: Path, source: str = "ja", target: str = "en") -> list[
     found = _language_findings(leaves, root, source, target)
     found += _missing_menus(leaves, source, target)
     found += _shared_japanese(leaves, target)
+    found += _english_japanese(leaves, target)
+    found += _shared_menu_urls(leaves, source, target)
     found += _menu_parents(leaves, target)
     return list(dict.fromkeys(found))
 
 
-def _files(root: Path) -> Iterator[tuple[list[str], Path]]:
-    """Config files in Hugo's order of precedence, lowest first (as `config.load_config`)."""
-    for env in ("_default", "production"):
-        folder = root / "config" / env
-        if folder.is_dir():
-            yield from _config_dir_files(folder)
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            yield [], root / name
-            break
+def _english_has_menus(leaves: dict[Key, Leaf], target: str) -> bool:
+    # Hugo gives a language with menus of its own only those: the root menus no longer show.
+    return any(k[:2] == ("languages", target) and len(k) > 2 and k[2] in _MENUS for k in leaves)
 
 
 def _leaves(root: Path) -> dict[Key, Leaf]:
     """Every scalar of the merged config by its full key, with the file that set it last."""
     leaves: dict[Key, Leaf] = {}
-    for prefix, path in _files(root):
+    for prefix, path in config_files(root):
         data = _parse_config_file(path)
         rel = path.relative_to(root).as_posix()
         # Hugo's keys are case-insensitive: matched lowercased, named as the file spells them.
@@ -168,6 +166,8 @@ def _shared_japanese(leaves: dict[Key, Leaf], target: str) -> list[ConfigFinding
     for key, leaf in leaves.items():
         if key[0] == "languages" or not isinstance(leaf.value, str):
             continue
+        if key[0] in _MENUS and _english_has_menus(leaves, target):
+            continue  # English shows its own menus, not these
         if not has_japanese(leaf.value):
             continue
         if ("languages", target, *key) in leaves or _list_covered(leaves, target, key):
@@ -178,6 +178,57 @@ def _shared_japanese(leaves: dict[Key, Leaf], target: str) -> list[ConfigFinding
                 leaf.file,
                 _dotted(leaf.local),
                 f"Japanese text {leaf.value!r} shows on English pages (set it in {where})",
+            )
+        )
+    return found
+
+
+def _english_japanese(leaves: dict[Key, Leaf], target: str) -> list[ConfigFinding]:
+    """Japanese text in the English language's own settings (menu names init copied, say)."""
+    return [
+        ConfigFinding(
+            leaf.file,
+            _dotted(leaf.local),
+            f"Japanese text {leaf.value!r} in the English settings shows on English pages "
+            "(translate it there)",
+        )
+        for key, leaf in leaves.items()
+        if key[:2] == ("languages", target)
+        and isinstance(leaf.value, str)
+        and has_japanese(leaf.value)
+    ]
+
+
+def _shared_menu_urls(leaves: dict[Key, Leaf], source: str, target: str) -> list[ConfigFinding]:
+    """Root menu entries whose `url` goes to a Japanese page: English pages show them as they
+    are unless English has menus of its own."""
+    if _english_has_menus(leaves, target):
+        return []
+
+    def value(key: str) -> Any:
+        return leaf.value if (leaf := leaves.get((key,))) else None
+
+    urls = menu_urls(
+        str(value("baseurl") or ""),
+        bool(value("canonifyurls")),
+        bool(value("defaultcontentlanguageinsubdir")),
+        source,
+        target,
+    )
+    found = []
+    for key, leaf in leaves.items():
+        if key[0] not in _MENUS or len(key) != 4 or key[3] != "url":
+            continue
+        english = english_url(str(leaf.value), urls, target)
+        if english is None:
+            continue
+        menu = f"languages.{target}.menus.{key[1]}"
+        found.append(
+            ConfigFinding(
+                leaf.file,
+                _dotted(leaf.local),
+                f"{leaf.value!r} takes English pages to the Japanese page (honyaku init adds "
+                f"the English menus; by hand: {menu} with url {english!r})",
             )
         )
     return found

@@ -38,18 +38,16 @@ class SiteUrls:
 
     @classmethod
     def of(cls, site: Site) -> SiteUrls:
-        parts = urlsplit(site.base_url if "//" in site.base_url else "//" + site.base_url)
         langs = {lang.code for lang in site.languages} | {site.source_lang, site.target_lang}
-        prefixes = sorted(
-            ((code, lang_url_prefix(site, code)) for code in langs),
-            key=lambda item: (-len(item[1]), item[0]),
-        )
-        return cls(
-            (parts.hostname or "").lower(),
-            parts.path.rstrip("/"),
-            site.canonify_urls,
-            tuple(prefixes),
-        )
+        prefixes = {code: lang_url_prefix(site, code) for code in langs}
+        return cls.under(site.base_url, site.canonify_urls, prefixes)
+
+    @classmethod
+    def under(cls, base_url: str, canonify: bool, prefixes: dict[str, str]) -> SiteUrls:
+        """The URLs of a site at `base_url` whose languages have these URL prefixes."""
+        parts = urlsplit(base_url if "//" in base_url else "//" + base_url)
+        ordered = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        return cls((parts.hostname or "").lower(), parts.path.rstrip("/"), canonify, tuple(ordered))
 
     def split(self, path: str) -> SiteLink | None:
         """The link `path` (no query or fragment) as a link into the site, or None."""
