@@ -424,3 +424,24 @@ def test_lock_records_resources_and_reads_old_locks(tmp_path: Path) -> None:
     )
     old = hugo.load_lock(root)
     assert list(old.entries) == ["content/en/a.md"] and old.resources == {}
+
+
+def test_content_dir_english_page_under_the_other_spelling(tmp_path: Path) -> None:
+    """`content/en/about.en.md` is the English page of `content/ja/about.md` (Hugo reads both
+    spellings in the English folder as one page): a copy written beside it as `about.md` would
+    never be published (the real site mosuke-tech has such a hand-written page)."""
+    root = make_site(
+        tmp_path / "s",
+        BILINGUAL_DIRS,
+        files={
+            "content/ja/about.md": "x",
+            "content/en/about.en.md": "x",
+            "content/ja/post.ja.md": "x",
+            "content/en/post.md": "x",
+            "content/ja/new.md": "x",
+        },
+    )
+    site = hugo.detect_site(root / "content/ja")
+    assert hugo.english_path(root / "content/ja/about.md", site) == root / "content/en/about.en.md"
+    assert hugo.english_path(root / "content/ja/post.ja.md", site) == root / "content/en/post.md"
+    assert hugo.english_path(root / "content/ja/new.md", site) == root / "content/en/new.md"

@@ -56,8 +56,12 @@ def english_path(source: Path, site: Site, target_lang: str | None = None) -> Pa
     if folder is None:
         raise SiteError(f"{source}: not in the '{site.source_lang}' content folder")
     rel = source.relative_to(folder)
-    name = f"{base}.{target}{ext}" if _lang else source.name
-    return site.target_dir / rel.parent / name
+    here = site.target_dir / rel.parent
+    plain, suffixed = here / f"{base}{ext}", here / f"{base}.{target}{ext}"
+    expected, other = (suffixed, plain) if _lang else (plain, suffixed)
+    # Hugo reads `about.md` and `about.en.md` in the English folder as one page: a page there
+    # under the other spelling is the English page (a copy beside it would never be published).
+    return other if other.exists() and not expected.exists() else expected
 
 
 @dataclass(frozen=True)
