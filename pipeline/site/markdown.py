@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline, html_inline, image, link
+from markdown_it.rules_inline import StateInline, autolink, html_inline, image, link
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -34,6 +34,15 @@ _SPACE = " \t"
 Range = tuple[int, int]
 InlineRule = Callable[[StateInline, bool], bool]
 
+# A bare URL as goldmark's linkify (Hugo's default) finds it: its URL pattern is ASCII only, so
+# Japanese right after a URL is text, and a final `.`, unbalanced `)` or entity is not the URL's.
+_BARE_URL = re.compile(
+    r"(?:https?|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
+    r"(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'\">^{}\[\]`]*)?"
+)
+_SCHEME_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])(https?|ftp)\Z")
+_ENTITY_END = re.compile(r"&[A-Za-z0-9]+;\Z")
+
 
 @dataclass(frozen=True)
 class HeadingSource:
@@ -47,6 +56,9 @@ class Body:
     """Ranges are offsets into the whole text (front matter included)."""
 
     destinations: tuple[Range, ...]  # link, image and reference-definition destinations
+    # URLs that are their link's text too: `<https://…>` autolinks and bare URLs (goldmark's
+    # linkify), each with whether it is bare
+    autolinks: tuple[tuple[Range, bool], ...]
     html: tuple[Range, ...]  # raw HTML blocks and inline tags
     shortcodes: tuple[Range, ...]  # shortcode tags Hugo expands (not `{{</* */>}}`)
     headings: tuple[HeadingSource, ...]
@@ -78,6 +90,8 @@ def markdown() -> MarkdownIt:
     md.inline.ruler.at("link", _recording(link, "link"))
     md.inline.ruler.at("image", _recording(image, "image"))
     md.inline.ruler.at("html_inline", _recording(html_inline, "html"))
+    md.inline.ruler.at("autolink", _recording(autolink, "autolink"))
+    md.inline.ruler.after("linkify", "site_bare_url", _bare_url)
     return md
 
 
@@ -108,6 +122,7 @@ def parse_body(text: str) -> Body:
 
     return Body(
         shift(found.destinations),
+        tuple(sorted(((s + start, e + start), bare) for (s, e), bare in found.autolinks)),
         shift(found.html),
         shift(shortcodes),
         headings,
@@ -131,6 +146,7 @@ class _Found:
         self.md, self.references = md, references
         self.destinations: set[Range] = set()
         self.html: set[Range] = set()
+        self.autolinks: set[tuple[Range, bool]] = set()
         self.scanned_rows: set[int] = set()
 
 
@@ -178,8 +194,11 @@ def _scan_inline(text: str, lines: list[int], token: Token, found: _Found, *, ta
     found.md.inline.parse(source, found.md, env, [])
     base = lines[first]
     for kind, lo, hi in env[_FOUND]:
-        target = found.destinations if kind == "destination" else found.html
-        target.add((base + lo, base + hi))
+        if kind in ("autolink", "bare"):
+            found.autolinks.add(((base + lo, base + hi), kind == "bare"))
+        else:
+            target = found.destinations if kind == "destination" else found.html
+            target.add((base + lo, base + hi))
 
 
 def _blank_prefix(line: str, content: str) -> str:
@@ -200,11 +219,38 @@ def _recording(rule: InlineRule, kind: str) -> InlineRule:
             return True
         if kind == "html":
             found.append(("html", start, state.pos))
+        elif kind == "autolink":
+            found.append(("autolink", start + 1, state.pos - 1))  # inside `<` and `>`
         elif dest := _inline_destination(state, start, state.pos, image=kind == "image"):
             found.append(("destination", *dest))
         return True
 
     return recorded
+
+
+def _bare_url(state: StateInline, silent: bool) -> bool:
+    """At the `:` of a bare URL outside a link's text, note where goldmark's linkify would make
+    it a link. It takes nothing: the other rules parse the text as they did without it."""
+    found = state.env.get(_FOUND)
+    if silent or found is None or state.linkLevel > 0 or state.src[state.pos] != ":":
+        return False
+    scheme = _SCHEME_BEFORE.search(state.pending)
+    match = scheme and _BARE_URL.match(state.src, state.pos - len(scheme.group(1)))
+    if match:
+        found.append(("bare", match.start(), _url_end(state.src, match.start(), match.end())))
+    return False
+
+
+def _url_end(src: str, start: int, end: int) -> int:
+    """goldmark's end of a linkified URL: a final `.` and unbalanced `)`s are not the URL's,
+    nor is a final entity (`&amp;`)."""
+    if src[end - 1] == ".":
+        return end - 1
+    if src[end - 1] == ")":
+        url = src[start:end]
+        return end - max(0, url.count(")") - url.count("("))
+    entity = _ENTITY_END.search(src, start, end)
+    return entity.start() if src[end - 1] == ";" and entity else end
 
 
 def _inline_destination(state: StateInline, start: int, end: int, *, image: bool) -> Range | None:
