@@ -138,7 +138,8 @@ def _run_site(
     planned = frozenset(_plan(files, site))
     run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
-        _takes_unchanged(translate_post), PageIndex.build(site),
+        _takes_unchanged(translate_post),
+        PageIndex.build(site, terms=not settings.translate_taxonomies),
     )  # fmt: skip
     progress = progress or make_progress(
         quiet=settings.quiet, json_out=settings.json_out, stream=err

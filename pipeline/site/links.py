@@ -142,6 +142,13 @@ class _Targets:
         self.seen[page] = bool(self.exists(page))
         return self.seen[page]
 
+    def _list_has_english(self, url: str) -> bool | None:
+        """Whether a list page with no content file (section, taxonomy, term) has an English
+        page: when one page it lists has (None: `url` is no such page). The pages looked at are
+        what the copy depends on; the first with an English page settles it."""
+        listed = self.pages.listed_at(url)
+        return any(self._has_english(page) for page in listed) if listed else None
+
     def destination(self, dest: str, quote: str = '"') -> str:
         """The English copy's destination for a link destination of the Japanese page; `quote`
         is what a `relref` it writes quotes its path with (not the attribute's quote)."""
@@ -171,7 +178,11 @@ class _Targets:
             return None
         page = self._page(link.url)
         if page is None:
-            return None
+            english = self._list_has_english(link.url)
+            if english is None:
+                return None
+            want = self.site.target_lang if english else self.site.source_lang
+            return None if want == link.lang else self.urls.write(link, want)
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
         if want == self.site.target_lang and _abs(page) in self.pages.by_title:
             return self._relref(page, quote)
@@ -183,7 +194,12 @@ class _Targets:
             url += "/"
         page = self._page(url)
         if page is None:
-            return None
+            english = self._list_has_english(url)
+            if english is None or english:
+                return None
+            return (
+                self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+            )
         if self._has_english(page):
             return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
         return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
