@@ -34,13 +34,16 @@ _SPACE = " \t"
 Range = tuple[int, int]
 InlineRule = Callable[[StateInline, bool], bool]
 
-# A bare URL as goldmark's linkify (Hugo's default) finds it: its URL pattern is ASCII only, so
-# Japanese right after a URL is text, and a final `.`, unbalanced `)` or entity is not the URL's.
+# A bare URL as goldmark's linkify (Hugo's default) finds it: after a space, the line's start or
+# one of `*_~(` only (not after Japanese text); its URL pattern is ASCII only, so Japanese right
+# after a URL is text; the end trimmed as GFM says (final punctuation, unbalanced `)`, entity).
 _BARE_URL = re.compile(
     r"(?:https?|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
     r"(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'\">^{}\[\]`]*)?"
 )
-_SCHEME_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])(https?|ftp)\Z")
+_SCHEME_BEFORE = re.compile(r"(?:https?|ftp)\Z")
+_BEFORE_URL = " \t\n*_~("
+_TRAILING = "?!.,:*_~"
 _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;\Z")
 
 
@@ -235,22 +238,28 @@ def _bare_url(state: StateInline, silent: bool) -> bool:
     if silent or found is None or state.linkLevel > 0 or state.src[state.pos] != ":":
         return False
     scheme = _SCHEME_BEFORE.search(state.pending)
-    match = scheme and _BARE_URL.match(state.src, state.pos - len(scheme.group(1)))
+    start = state.pos - len(scheme.group(0)) if scheme else -1
+    if start < 0 or (start > 0 and state.src[start - 1] not in _BEFORE_URL):
+        return False
+    match = _BARE_URL.match(state.src, start)
     if match:
         found.append(("bare", match.start(), _url_end(state.src, match.start(), match.end())))
     return False
 
 
 def _url_end(src: str, start: int, end: int) -> int:
-    """goldmark's end of a linkified URL: a final `.` and unbalanced `)`s are not the URL's,
-    nor is a final entity (`&amp;`)."""
-    if src[end - 1] == ".":
-        return end - 1
-    if src[end - 1] == ")":
-        url = src[start:end]
-        return end - max(0, url.count(")") - url.count("("))
-    entity = _ENTITY_END.search(src, start, end)
-    return entity.start() if src[end - 1] == ";" and entity else end
+    """The end of a linkified URL as GFM cuts it: final punctuation, a final `)` that closes
+    nothing in the URL and a final entity (`&amp;`) are not the URL's, again until none is."""
+    while end > start:
+        url, last = src[start:end], src[end - 1]
+        entity = _ENTITY_END.search(url) if last == ";" else None
+        if last in _TRAILING or (last == ")" and url.count(")") > url.count("(")):
+            end -= 1
+        elif entity:
+            end = start + entity.start()
+        else:
+            return end
+    return end
 
 
 def _inline_destination(state: StateInline, start: int, end: int, *, image: bool) -> Range | None:
