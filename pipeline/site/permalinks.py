@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -61,38 +61,95 @@ def urlize(text: str) -> str:
 
 @dataclass(frozen=True)
 class PageIndex:
-    """Source pages whose URL differs from their path: URL -> page, page -> URL."""
+    """Source pages whose URL differs from their path: URL -> page, page -> URL; and the list
+    pages Hugo makes with no content file of their own (a section without `_index.md`, a
+    taxonomy, a term): URL -> the pages each lists. Hugo builds such a page in a language when
+    it lists one page of that language, so it has an English page when one of those has."""
 
     by_url: Mapping[str, Path]
     url_of: Mapping[Path, str]
     by_title: frozenset[Path] = frozenset()  # pages whose URL is made from their title
     # The site's `permalinks` (section -> pattern): part of what written links depend on.
     patterns: tuple[tuple[str, str], ...] = ()
+    listed: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
 
     def page(self, url: str) -> Path | None:
-        url = unquote(url)
-        if not url.endswith("/") and "." not in PurePosixPath(url).name:
-            url += "/"
+        url = _lookup_url(url)
         return self.by_url.get(url) or self.by_url.get(url.lower())
 
+    def listed_at(self, url: str) -> tuple[Path, ...]:
+        """The pages a list page without a content file lists (none when `url` is no such page)."""
+        url = _lookup_url(url)
+        return self.listed.get(url) or self.listed.get(url.lower()) or ()
+
     @classmethod
-    def build(cls, site: Site) -> PageIndex:
+    def build(cls, site: Site, *, terms: bool = True) -> PageIndex:
+        """`terms`: list the taxonomy terms too (off when honyaku translates taxonomies: the
+        English pages' terms are other words, so their term pages other URLs)."""
         try:
-            patterns = _patterns(load_config(site.root))
+            config = load_config(site.root)
         except Exception:  # noqa: BLE001 - detect_site read the same config already
-            patterns = {}
+            config = {}
+        patterns = _patterns(config)
+        taxonomies = _taxonomies(config)
         url_of: dict[Path, str] = {}
         by_title: set[Path] = set()
+        listed: dict[str, list[Path]] = {}
+        codes = {lang.code for lang in site.languages}
         for folder in site.source_dirs:
             for suffix in MARKDOWN_SUFFIXES:
                 for path in folder.rglob(f"*{suffix}"):
-                    own = _own_url(_abs(path), folder, site, patterns)
+                    front = _front(path)
+                    own = _own_url(_abs(path), folder, site, patterns, front)
                     if own is not None:
                         url_of[_abs(path)] = own.url
                         if own.from_title:
                             by_title.add(_abs(path))
+                    _base, lang, _ext = _split_lang_suffix(path.name, codes)
+                    if lang not in (None, site.source_lang):
+                        continue  # another language's page (filename layout)
+                    for url in _lists_of(path.relative_to(folder), front, taxonomies, terms):
+                        listed.setdefault(url, []).append(_abs(path))
         by_url = {url: page for page, url in sorted(url_of.items())}
-        return cls(by_url, url_of, frozenset(by_title), tuple(sorted(patterns.items())))
+        lists = {url: tuple(sorted(pages)) for url, pages in listed.items()}
+        return cls(by_url, url_of, frozenset(by_title), tuple(sorted(patterns.items())), lists)
+
+
+def _lookup_url(url: str) -> str:
+    url = unquote(url)
+    if not url.endswith("/") and "." not in PurePosixPath(url).name:
+        url += "/"
+    return url
+
+
+def _taxonomies(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The front matter keys of the site's taxonomies (Hugo's default: tags and categories)."""
+    table = config.get("taxonomies")
+    if not isinstance(table, Mapping):
+        return ("tags", "categories")
+    return tuple(str(plural).lower() for plural in table.values() if plural)
+
+
+def _lists_of(
+    rel: PurePosixPath | Path, front: Mapping[str, Any], taxonomies: tuple[str, ...], terms: bool
+) -> list[str]:
+    """The URLs of the list pages a page is listed on: its section (its top folder, a bundle's
+    own folder aside) and, unless it is a draft, its taxonomies and terms, as Hugo makes them
+    (lowercased; a term `urlize`d)."""
+    base = rel.name.split(".")[0]
+    if base == "_index" or front.get("draft") is True:
+        return []
+    folders = rel.parent.parts[:-1] if base == "index" else rel.parent.parts
+    urls = [f"/{folders[0].lower()}/"] if folders else []
+    for plural in taxonomies:
+        values = front.get(plural)
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, list) or not values:
+            continue
+        urls.append(f"/{plural}/")
+        if terms:
+            urls += [f"/{plural}/{urlize(str(term))}/" for term in values if str(term).strip()]
+    return urls
 
 
 @dataclass(frozen=True)
@@ -109,7 +166,9 @@ def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
 
 
-def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) -> _OwnUrl | None:
+def _own_url(
+    path: Path, folder: Path, site: Site, patterns: Mapping[str, str], front: Mapping[str, Any]
+) -> _OwnUrl | None:
     """The page's URL path when it is not its file's path (else None)."""
     codes = {lang.code for lang in site.languages}
     base, lang, _ext = _split_lang_suffix(path.name, codes)
@@ -118,7 +177,6 @@ def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) 
     rel = path.relative_to(folder)
     sections = rel.parent.parts[:-1] if base == "index" else rel.parent.parts
     pattern = patterns.get("/".join(sections)) or patterns.get(sections[0] if sections else "")
-    front = _front(path)
     if front.get("url"):
         url = "/" + str(front["url"]).strip("/") + "/"
         return _OwnUrl(url if "." not in PurePosixPath(url).name else url.rstrip("/"))
