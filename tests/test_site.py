@@ -425,4 +425,3 @@ def test_lock_records_resources_and_reads_old_locks(tmp_path: Path) -> None:
     )
     old = hugo.load_lock(root)
     assert list(old.entries) == ["content/en/a.md"] and old.resources == {}
-
