@@ -130,6 +130,18 @@ def translate_markdown(text: str, translator: Any, *, summarize: bool = True) ->
     return translate_post(text, Engine(translator), options)[0]
 
 
+def translate_texts(texts: list[str], engine: Engine) -> list[str]:
+    """Pieces of reader text outside any post (a site template's text between tags, an alt),
+    each translated the way a paragraph of a post is, summary off; what the model could not
+    translate comes back as it was."""
+    out = []
+    for text in texts:
+        # A leading line break: a text such as `---` must not be read as front matter.
+        english, _report = translate_post("\n" + text + "\n", engine, Options(summary="off"))
+        out.append(english.strip())
+    return out
+
+
 def translate_post(
     text: str, engine: Engine, options: Options = Options(), unchanged: Unchanged | None = None
 ) -> tuple[str, PostReport]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
@@ -57,7 +57,7 @@ from pipeline.site.lock_check import checked_lock
 from pipeline.site.lock_journal import SavePoints, append_record
 from pipeline.site.paths import english_path, is_translation_source, safe_output_path
 from pipeline.site.permalinks import PageIndex
-from pipeline.site.posts import discover, is_japanese, opted_out, orphans
+from pipeline.site.posts import discover, is_japanese, opted_out, orphans, translated_sources
 from pipeline.site.preflight import check_content_dirs, check_writable, remove_temporaries
 from pipeline.site.progress import Progress, make_progress
 from pipeline.site.report import NOTHING_TO_TRANSLATE, BatchReport, FileResult, one_line
@@ -155,7 +155,7 @@ def _run_site(
         f.line() for f in config_findings(site.root, site.source_lang, site.target_lang)
     ]
     files = discover(paths, site)
-    planned = frozenset(_plan(files, site))
+    planned = frozenset(translated_sources(files, site))
     pages = PageIndex.build(site, terms=not settings.translate_taxonomies)
     run = Run(
         site, settings, settings.lock_key(identity), planned, translate_post, url_editor(site),
@@ -214,21 +214,6 @@ def _emit(report: BatchReport, settings: Settings, out: IO[str], err: IO[str]) -
         print(lines[0], file=err)
     elif not settings.quiet or report.exit_code:
         print("\n".join(lines), file=out)
-
-
-def _plan(files: Iterable[Path], site: Site) -> set[Path]:
-    """Sources that will have an English version after this run (for link rewriting)."""
-    planned = set()
-    for path in files:
-        if not is_translation_source(path, site):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if is_japanese(text) and not opted_out(text):
-            planned.add(path)
-    return planned
 
 
 def _contained(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:

@@ -20,7 +20,7 @@ import difflib
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from pipeline.site.lock_journal import JOURNAL_NAME
 from pipeline.site.menus import MENU_KEYS, menu_urls, menus_text, menus_to_add, site_menus
 from pipeline.site.site_language import site_language
 from pipeline.site.site_lock import RUN_LOCK_NAME
+from pipeline.site.templates import Variant
 
 NAMES = {"ja": "日本語", "en": "English"}
 IGNORED = (RUN_LOCK_NAME, JOURNAL_NAME, f"*{TEMP_SUFFIX}")
@@ -62,6 +63,8 @@ class InitPlan:
     menus_new: str = ""
     menus_notes: tuple[str, ...] = ()  # menus init cannot write, with the fix
     bilingual_in: Path | None = None  # the file that has the target language already
+    variants: tuple[Variant, ...] = ()  # English variants of the site's templates (`templates`)
+    template_notes: tuple[str, ...] = ()  # templates kept or not varied, by file and line
 
     @property
     def changes(self) -> bool:
@@ -75,6 +78,7 @@ class InitPlan:
         ]
         if self.menus_path is not None:
             files.append((self.menus_path, "", self.menus_new))
+        files += [(self.root / v.target, v.old, v.new) for v in self.variants]
         return files
 
     @property
@@ -109,6 +113,7 @@ class InitPlan:
         return [
             *said,
             *self.menus_notes,
+            *self.template_notes,
             f"English copies will go {where}; Hugo publishes them under /{self.target}/.",
             "Your theme may need: a language switcher (.Translations / .AllTranslations in its "
             f"templates) and i18n/{self.target}.yaml for its own strings if it has none.",
@@ -481,3 +486,10 @@ def run_files_note(root: Path) -> str:
         f"{root / '.gitignore'}: add honyaku's run files so git does not list them: "
         f"{', '.join(missing)} (honyaku init --yes adds them)"
     )
+
+
+def with_templates(plan: InitPlan, variants: list[Variant], notes: list[str]) -> InitPlan:
+    """The plan with the English variants of the site's templates and what is said about the
+    templates init leaves alone."""
+    kept = [f"{v.target}: {v.kept}" for v in variants if v.kept]
+    return replace(plan, variants=tuple(variants), template_notes=(*kept, *notes))

@@ -4,14 +4,20 @@ and English copies whose source is gone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline import chars
 from pipeline.frontmatter import FrontMatter, FrontMatterError, split_front_matter, string_value
 from pipeline.site.config import Site
 from pipeline.site.lock import Lock
-from pipeline.site.paths import MARKDOWN_SUFFIXES, _abs, _split_lang_suffix, _under
+from pipeline.site.paths import (
+    MARKDOWN_SUFFIXES,
+    _abs,
+    _split_lang_suffix,
+    _under,
+    is_translation_source,
+)
 
 OPT_OUT_KEY = "notranslate"
 
@@ -112,3 +118,19 @@ def orphans(lock: Lock, site: Site, scope: Sequence[Path]) -> list[str]:
         if in_scope and not source.exists() and target.exists():
             out.append(key)
     return out
+
+
+def translated_sources(files: Iterable[Path], site: Site) -> set[Path]:
+    """The sources among `files` a run translates: Japanese posts not opted out (they will
+    have an English version after it, which links to them can point at)."""
+    planned = set()
+    for path in files:
+        if not is_translation_source(path, site):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if is_japanese(text) and not opted_out(text):
+            planned.add(path)
+    return planned
