@@ -92,7 +92,11 @@ class BatchReport:
         """The skipped pages the text report counts instead of listing, by kind."""
         kinds: dict[str, list[FileResult]] = {}
         for f in self.by_status("skipped"):
-            kind = f.copy if f.copy in ("hand-written", "opted-out") else f.reason
+            # (a page --rebuild-lock did not adopt is news: it keeps its own line)
+            kept = f.copy == "opted-out" or (
+                f.copy == "hand-written" and f.reason.startswith("kept ")
+            )
+            kind = f.copy if kept else f.reason
             if kind in dict(QUIET_KINDS):
                 kinds.setdefault(kind, []).append(f)
         return kinds
