@@ -7,6 +7,7 @@ Japanese. The work is `pipeline.site.init` and `pipeline.site.templates`; this o
 
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,9 +65,10 @@ def register(app: typer.Typer) -> None:
         if templates is None:  # the languages are in the config now: the templates' turn
             templates = _templates(plan.root, options)
             if templates is not None:
-                plan = with_templates(plan_init(plan.root), *templates)
-                sys.stdout.write(plan.diff())
-                _write(plan.files())
+                later = with_templates(plan_init(plan.root), *templates)
+                sys.stdout.write(later.diff())
+                _write(later.files())
+                plan = replace(plan, template_notes=later.template_notes)
         print("\n".join(plan.notes()))
 
 
@@ -112,10 +114,14 @@ def _templates(root: Path, options: Mapping[str, Any]) -> Templates | None:
     link = partial(
         template_link, site=site, has_translation=has_english, pages=PageIndex.build(site)
     )
-    backend = LazyBackend(options["backend"], options["model"], options["device"], options["beams"])
-    engine = Engine(backend, identity=backend.identity)
+
+    def translate(texts: list[str]) -> list[str]:
+        # Made here, only when a template has text: finding the model can fail without it.
+        chosen = (options["backend"], options["model"], options["device"], options["beams"])
+        return translate_texts(texts, Engine(LazyBackend(*chosen)))
+
     try:
-        variants, findings = plan_variants(root, partial(translate_texts, engine=engine), link)
+        variants, findings = plan_variants(root, translate, link)
     except BackendUnavailable as exc:
         return [], [
             f"The site's templates that show Japanese need the model for their English: {exc}"

@@ -48,7 +48,7 @@ def batch(root: Path, *flags: str) -> tuple[int, list[str]]:
 
 
 QUIET_LINES = [
-    "  150 hand-written English pages kept (honyaku never replaces them); list: --verbose or --json",
+    "  150 hand-written English pages kept (honyaku replaces them only with --replace-hand-written); list: --verbose or --json",
     "  3 opted-out pages skipped (notranslate: true); list: --verbose or --json",
     "  2 pages skipped: no Japanese prose or title; list: --verbose or --json",
 ]

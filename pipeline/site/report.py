@@ -14,7 +14,13 @@ NOTHING_TO_TRANSLATE = "no Japanese prose or title"
 # so a partly hand-translated site does not drown the lines that matter (`--verbose` or `--json`
 # list them). Each kind: (what the file's `copy` status or reason is, how the line counts them).
 QUIET_KINDS = (
-    ("hand-written", ("hand-written English page", "kept (honyaku never replaces them)")),
+    (
+        "hand-written",
+        (
+            "hand-written English page",
+            "kept (honyaku replaces them only with --replace-hand-written)",
+        ),
+    ),
     ("opted-out", ("opted-out page", "skipped (notranslate: true)")),
     (NOTHING_TO_TRANSLATE, ("page", f"skipped: {NOTHING_TO_TRANSLATE}")),
 )
