@@ -95,7 +95,11 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
 
 def _html_text(raw: str, quote: str = "") -> str:
     text = raw.replace("&", "&amp;").replace("<", "&lt;")
-    return text.replace(quote, _HTML_QUOTES[quote]) if quote in _HTML_QUOTES else text
+    if quote not in _HTML_QUOTES:
+        return text
+    # An attribute's value: its quote, and a `|` (in a table row, before any HTML is read, it
+    # would end the cell).
+    return text.replace(quote, _HTML_QUOTES[quote]).replace("|", "&#124;")
 
 
 def _escape_atom_line_starts(

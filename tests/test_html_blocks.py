@@ -96,6 +96,16 @@ def test_an_attribute_value_is_escaped_for_its_quote() -> None:
     assert english.count(double) == 2 and english.count(single) == 1, english
 
 
+def test_a_pipe_in_an_attribute_does_not_cut_a_table_cell() -> None:
+    class Piped(EnglishWords):
+        def one(self, sentence: str) -> str:
+            return "before | after" if "比較" in sentence else super().one(sentence)
+
+    source = '| 項目 | 図 |\n|---|---|\n| 説明 | <img src="a.png" alt="比較"> |\n'
+    english = translate_markdown(source, Piped(), summarize=False)
+    assert 'alt="before &#124; after"' in english, english
+
+
 def test_japanese_in_other_attributes_of_inline_html_is_reported() -> None:
     source = POST + '本文 <span data-note="日本語のメモ" title="補足">です</span>\n'
     english, report = translate_post(source, Engine(EnglishWords()), Options(summary="off"))
