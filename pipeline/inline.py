@@ -26,7 +26,7 @@ from pipeline.inline_base import CLOSE, OPEN, SOLO, Found, Taken, escaped
 from pipeline.inline_emphasis import scan_emphasis, split_delimiter_runs
 from pipeline.inline_linkify import linkify_end
 
-__all__ = ["CLOSE", "OPEN", "SOLO", "Found", "escaped", "scan_atoms"]
+__all__ = ["CLOSE", "OPEN", "SOLO", "Found", "escaped", "scan_atoms", "scan_entities"]
 
 
 _CODE_RUN = re.compile(r"`+")
@@ -101,6 +101,19 @@ def scan_atoms(
             start = match.start() + (len(match.group()) - len(match.group().lstrip()))
             taken.add(Found(start, len(text.rstrip()), "attribute"))
     return sorted(taken.items, key=lambda f: f.start)
+
+
+def scan_entities(text: str) -> list[Found]:
+    """The character references of text that is HTML, not Markdown (an attribute's value):
+    each stays as the source wrote it."""
+    found: list[Found] = []
+    pos = text.find("&")
+    while pos >= 0:  # no backslash escapes a reference in HTML
+        end = _entity_end(text, pos)
+        if end is not None:
+            found.append(Found(pos, end, "entity"))
+        pos = text.find("&", end or pos + 1)
+    return found
 
 
 def _scan_regex(text: str, pattern: re.Pattern[str], kind: str, taken: Taken) -> None:

@@ -32,10 +32,11 @@ def render_unit(unit: Prose, text: str) -> str:
     if changed:
         text = place_dropped_breaks(unit, hug_delimiters(unit, text))
     pieces = _pieces(unit, text, changed)
-    if changed and unit.block == "html":
-        # Text of an HTML block: the English's own `&` and `<` as HTML text needs them (an
-        # atom, such as an entity the source wrote, stays as it is).
-        return "".join(p.raw if p.atom else _html_text(p.raw) for p in pieces)
+    if changed and unit.block in _HTML_KINDS:
+        # Text of an HTML block or an attribute's value: the English's own `&` and `<` escaped
+        # as HTML needs them, and in a value its quote (an atom, such as an entity the source
+        # wrote, stays as it is).
+        return "".join(p.raw if p.atom else _html_text(p.raw, unit.quote) for p in pieces)
     if not changed or unit.block not in _MARKDOWN_BLOCKS:
         return "".join(p.raw for p in pieces)
     source = _pieces(unit, unit.text, False)
@@ -56,6 +57,8 @@ class _Piece:
 
 _MARKUP_CHARS = frozenset("*_`<[~")
 _MARKDOWN_BLOCKS = frozenset({"paragraph", "heading", "list", "quote", "table", "footnote"})
+_HTML_KINDS = frozenset({"html", "attribute"})  # HTML, not Markdown: escaped with entities
+_HTML_QUOTES = {'"': "&quot;", "'": "&#39;"}
 
 
 def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
@@ -81,7 +84,7 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
                 joined = 0 < index < len(text) - 1 and not text[index - 1].isspace()
                 out.append(_Piece(" " if joined else "", " " if joined else ""))
         else:
-            quoted = _quoted(unit.quote, char, out)
+            quoted = char if unit.block in _HTML_KINDS else _quoted(unit.quote, char, out)
             out.append(_Piece(quoted, quoted, (0,) if char in _MARKUP_CHARS else ()))
     if any(count != 1 for count in seen):
         raise RenderError("an atom is missing or repeated")
@@ -90,8 +93,13 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
     return out
 
 
-def _html_text(raw: str) -> str:
-    return raw.replace("&", "&amp;").replace("<", "&lt;")
+def _html_text(raw: str, quote: str = "") -> str:
+    text = raw.replace("&", "&amp;").replace("<", "&lt;")
+    if quote not in _HTML_QUOTES:
+        return text
+    # An attribute's value: its quote, and a `|` (in a table row, before any HTML is read, it
+    # would end the cell).
+    return text.replace(quote, _HTML_QUOTES[quote]).replace("|", "&#124;")
 
 
 def _escape_atom_line_starts(
@@ -330,7 +338,7 @@ def escape_line_starts(source: str, text: str, line_start: bool, block: str = ""
     """Translated text must not create block syntax (a heading, list item, quote, table row,
     fence or setext underline) at the start of a line where the source had none. Inside an
     HTML block no line starts block syntax (and a backslash would show on the page)."""
-    if block == "html":
+    if block in _HTML_KINDS:
         return text
     source_lines = source.split("\n")
     lines = text.split("\n")

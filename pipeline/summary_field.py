@@ -138,7 +138,7 @@ def sentence_candidates(
     english: dict[str, str] = {}
     for index, unit in enumerate(document.prose):
         plan = plans[index]
-        if plan is None or unit.block in ("table", "caption", "html"):
+        if plan is None or unit.block in ("table", "caption", "html", "attribute"):
             continue
         atoms = tuple(_plain_atom(a) for a in unit.atoms)
         for members in _sentences(plan):

@@ -1,6 +1,6 @@
 """Real Hugo renders Japanese pages and their English copies in one build; their HTML skeletons
-are compared (invariant 6: same elements in the same nesting, same attributes but alt and title,
-same code).
+are compared (invariant 6: same elements in the same nesting, same attributes, the text of
+reader attributes such as alt and title aside, same code).
 
 One build holds every page of a run (`p0001-ja`, `p0001-en`, …), so hundreds of documents cost
 one Hugo start. Heading ids are left out of the skeleton: Hugo derives them from the heading text.
@@ -20,12 +20,14 @@ disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "home"
 [markup.goldmark.renderer]
 unsafe = true
 """
-_IGNORED_ATTRS = {"alt", "title"}
+# Reader text (translated): the attribute must be there, its value may differ.
+_READER_ATTRS = {"alt", "title", "aria-label", "placeholder"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 class Skeleton(HTMLParser):
-    """Tags with their attributes (alt, title and heading ids aside) and the text of code."""
+    """Tags with their attributes (the values of reader attributes and heading ids aside) and
+    the text of code."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -34,9 +36,9 @@ class Skeleton(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         kept = sorted(
-            (k, v or "")
+            (k, "…" if k in _READER_ATTRS else v or "")
             for k, v in attrs
-            if k not in _IGNORED_ATTRS and not (tag in _HEADINGS and k == "id")
+            if not (tag in _HEADINGS and k == "id")
         )
         self.items.append(f"<{tag} {kept}>" if kept else f"<{tag}>")
         if tag in ("code", "pre"):

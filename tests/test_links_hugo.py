@@ -200,6 +200,12 @@ hard break
 
 ## *see https://x.org y*
 
+## Local http://localhost/foo host
+
+## Dollar www.example.com/x$y sign
+
+## Under https://example.com/x_ score
+
 ## [![badge](b.png)](/x) after
 
 ## **[bold link](/x)**

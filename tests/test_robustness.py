@@ -49,11 +49,18 @@ def _md() -> MarkdownIt:
     return md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
 
 
+READER_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])(alt|title|aria-label|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE
+)
+
+
 def protected(text: str) -> Counter[str]:
     """Everything invariant 2 says must come out identical, as a multiset of tagged strings."""
     # Prose parameters of shortcodes (title=, caption=…) are translated; blank them first so
     # that neither the shortcode nor an HTML-looking tag inside it differs because of them.
     body = SHORTCODE.sub(lambda m: _without_prose_params(m.group()), split_front_matter(text)[1])
+    # So are the values of HTML tags' reader attributes (alt, title, aria-label, placeholder).
+    body = READER_ATTRIBUTE.sub(r"\1=…", body)
     found: Counter[str] = Counter()
     tokens = _md().parse(body)
     for token in tokens:

@@ -14,11 +14,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline import chars
+from pipeline.document.attributes import attributes
 from pipeline.document.delimiters import delimiter_roles
 from pipeline.document.lines import Line
 from pipeline.document.masking import Masked
 from pipeline.document.model import CodeBlock, Kept, Prose
-from pipeline.document.units import DocumentText, emit
+from pipeline.document.units import DocumentText, attribute_unit, emit
 from pipeline.inline import escaped
 
 _RAW_TEXT_TAGS = ("script", "style", "pre", "code", "textarea")
@@ -37,8 +38,6 @@ _OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
 # A fence line in an HTML block's text: code the author wrote as Markdown, which the block shows
 # as text (posts imported from other blogs have them).
 _FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
-# A tag's attributes, as a browser reads them (for saying which one holds Japanese).
-_ATTRIBUTE = re.compile(r"[^\s=/>][^\s=>]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?")
 _CODE_LIKE = re.compile(r"[{};<>=$|\\#`'\"]|[A-Za-z_]\(|^\s*(//|--|>>>)")
 _CONTAINERS = {
     "blockquote_open": "quote",
@@ -91,11 +90,12 @@ class Context:
     ) -> None:
         """`markdown`: the text is parsed as Markdown (not so in an HTML block)."""
         delimiters = self._delimiters(spans) if markdown and self.md is not None else None
-        units, nested = emit(
+        units, nested, kept = emit(
             spans, kind, self.doc, heading=heading, line_start=line_start, delimiters=delimiters
         )
         self.plan.units.extend(units)
         self.plan.nested.extend(nested)
+        self.plan.kept.extend(kept)
 
     def _delimiters(self, spans: list[tuple[int, int]]) -> dict[int, str]:
         """The parser's delimiter roles over the block's text as markdown-it reads it
@@ -302,7 +302,7 @@ def _html_units(token: Token, ctx: Context) -> None:
         if raw_text is None:
             block.text_between(pos, match.start())
             if not tag.startswith("<!--"):  # a comment shows nothing on the page
-                block.keep_attributes(match.start(), tag)
+                block.tag_attributes(match.start(), tag)
             if not closing and element in _RAW_TEXT_TAGS:
                 raw_text = (element, match.end())
         elif closing and element == raw_text[0]:
@@ -337,12 +337,20 @@ class _HtmlBlock:
         hi -= len(segment) - len(segment.rstrip())
         self.ctx.plan.kept.append(Kept(self.body_offset(lo), self.body_offset(hi), why))
 
-    def keep_attributes(self, at: int, tag: str) -> None:
-        """Record the attributes of the tag at `at` that hold Japanese (an `alt`, a `title`)."""
-        name = _TAG_NAME.match(tag)
-        start = name.end() if name else 1
-        for attribute in _ATTRIBUTE.finditer(tag, start, len(tag) - 1):
-            self.keep(at + attribute.start(), at + attribute.end(), "in a tag's attributes")
+    def tag_attributes(self, at: int, tag: str) -> None:
+        """The tag at `at`'s reader attributes with Japanese (an `alt`, a `title`) are units;
+        its other attributes with Japanese are recorded as kept."""
+        for attribute in attributes(tag):
+            lo, hi = at + attribute.start, at + attribute.end
+            if attribute.reader and attribute.value is not None:
+                value = (at + attribute.value[0], at + attribute.value[1])
+                unit = attribute_unit(
+                    self.ctx.body, self.text, value, self.body_offset, attribute.quote
+                )
+                if unit is not None:
+                    self.ctx.plan.units.append(unit)
+                    continue
+            self.keep(lo, hi, "in a tag's attributes")
 
     def text_between(self, lo: int, hi: int) -> None:
         segment = self.text[lo:hi]

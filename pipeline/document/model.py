@@ -31,9 +31,13 @@ class Prose:
     text: str
     atoms: tuple[Atom, ...]
     breaks: tuple[str, ...]
-    block: str  # heading | paragraph | list | quote | table | caption | html | footnote
+    # heading | paragraph | list | quote | table | caption | html | attribute | footnote
+    # (`attribute`: a reader attribute's value in an HTML tag, `alt="…"`)
+    block: str
     line_start: bool  # the unit starts where Markdown block syntax would be recognised
-    quote: str = ""  # a shortcode parameter's quote character, escaped in the output
+    # The quote around the value (a shortcode parameter, a link title, an attribute), escaped
+    # in the output: with a backslash in Markdown, as an entity in HTML.
+    quote: str = ""
 
 
 @dataclass(frozen=True)

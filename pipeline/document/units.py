@@ -7,13 +7,15 @@ parameters are prose themselves cut the block into several units.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from pipeline import chars
-from pipeline.document.model import Atom, Prose
-from pipeline.inline import CLOSE, OPEN, SOLO, Found, scan_atoms
+from pipeline.document.attributes import attributes, translatable
+from pipeline.document.model import Atom, Kept, Prose
+from pipeline.inline import CLOSE, OPEN, SOLO, Found, scan_atoms, scan_entities
 from pipeline.shortcodes import Shortcode
 
 
@@ -98,10 +100,12 @@ def emit(
     heading: bool,
     line_start: bool,
     delimiters: Mapping[int, str] | None = None,
-) -> tuple[list[Prose], list[Prose]]:
+) -> tuple[list[Prose], list[Prose], list[Kept]]:
     """Turn a block's per-line content ranges into prose units, cut around shortcodes whose
-    parameters are prose themselves; and the units nested in their atoms (link titles).
-    `delimiters` are the parser's roles of the block's `*`, `_` and `~` by logical position."""
+    parameters are prose themselves; the units nested in their atoms (link titles, reader
+    attributes of inline HTML); and the Japanese in those atoms left as written (an inline
+    tag's other attributes). `delimiters` are the parser's roles of the block's `*`, `_` and
+    `~` by logical position."""
     block = _Block.of(doc.body, spans)
     fixed, roles, cut_ranges = _shortcodes(block, doc, spans[0][0], spans[-1][1])
     found = scan_atoms(
@@ -119,6 +123,7 @@ def emit(
     ]
     units: list[Prose] = []
     nested: list[Prose] = []
+    kept: list[Kept] = []
     piece_start = 0
     first_piece = True
     end = len(block.logical)
@@ -130,9 +135,12 @@ def emit(
         if unit is not None:
             units.append(unit)
             nested.extend(_titles(block, unit, inner))
+            for f in inner:
+                if f.kind == "html":
+                    _tag_attributes(block, f, nested, kept)
         first_piece = False
         piece_start = atom.end
-    return units, nested
+    return units, nested, kept
 
 
 def _titles(block: _Block, unit: Prose, found: list[Found]) -> list[Prose]:
@@ -148,6 +156,48 @@ def _titles(block: _Block, unit: Prose, found: list[Found]) -> list[Prose]:
             text = block.logical[lo:hi]
             out.append(Prose(start, end, text, (), (), "caption", False, quote))
     return out
+
+
+def _tag_attributes(block: _Block, tag: Found, nested: list[Prose], kept: list[Kept]) -> None:
+    """An inline HTML tag's reader attributes with Japanese are units nested in its atom; its
+    other attributes with Japanese are kept as written."""
+    for attribute in attributes(block.logical[tag.start : tag.end]):
+        lo, hi = tag.start + attribute.start, tag.start + attribute.end
+        if not chars.has_japanese(block.logical[lo:hi]):
+            continue
+        unit = None
+        if attribute.reader and attribute.value is not None:
+            value = (tag.start + attribute.value[0], tag.start + attribute.value[1])
+            unit = attribute_unit(block.body, block.logical, value, block.to_body, attribute.quote)
+        if unit is not None:
+            nested.append(unit)
+        else:
+            kept.append(Kept(block.to_body(lo), block.to_body(hi), "in a tag's attributes"))
+
+
+def attribute_unit(
+    body: str, text: str, value: tuple[int, int], to_body: Callable[[int], int], quote: str
+) -> Prose | None:
+    """The value of a reader attribute (`alt="構成図"`) as a unit, or None where it is not plain
+    text to translate. `text` is the caller's text of the tag (lines joined with "\\n"),
+    `value` the range inside its quotes, `to_body` maps a position of `text` to the body.
+
+    The value is HTML text: its character references are atoms, its English is escaped for
+    the attribute's quote, and a value over several lines keeps each line break as written."""
+    lo, hi = value
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[lo:hi]):
+        piece = line.group()
+        start = lo + line.start() + len(piece) - len(piece.lstrip(" \t"))
+        end = lo + line.start() + len(piece.rstrip(" \t"))
+        if end > start:
+            spans.append((to_body(start), to_body(end)))
+    if not spans or not translatable(body[spans[0][0] : spans[-1][1]]):
+        return None
+    block = _Block.of(body, spans)
+    found = scan_entities(block.logical)
+    unit = _unit(block, 0, len(block.logical), found, "attribute", False)
+    return None if unit is None else replace(unit, quote=quote)
 
 
 def _shortcodes(

@@ -17,6 +17,7 @@ import unicodedata
 
 from markdown_it.token import Token
 
+from pipeline.inline_linkify import linkified
 from pipeline.site.markdown import body_start, markdown, parse_body
 
 _LETTERS = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
@@ -24,16 +25,6 @@ _TEXTUAL = ("text", "text_special", "softbreak", "hardbreak")
 _TYPOGRAPHER = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
 _ESCAPED_OR_DASH = re.compile(r"\\[\s\S]|---|--")
 _NAMED_ENTITY = re.compile(r"&[A-Za-z][A-Za-z0-9]*;")
-# goldmark's Linkify extension (on in Hugo): URLs after a space, `*`, `_`, `~`, `(` or at the start
-_URL_TAIL = r"(?::\d+)?(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'\">^{}\[\]`]*)?"
-_LINKIFY = re.compile(
-    r"(?:(?:https?|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}(?:\.[a-z]+)?"
-    + _URL_TAIL
-    + r"|www\.[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+"
-    + _URL_TAIL
-    + r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
-)
 _ATTR_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:.-]*")
 _ATTR_VALUE = re.compile(r""""[^"]*"|'[^']*'|[^\s},]+""")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -164,21 +155,8 @@ def _typographer_dashes(raw: str) -> str:
     return _ESCAPED_OR_DASH.sub(lambda m: _TYPOGRAPHER.get(m.group(), m.group()), raw)
 
 
-def _linkified(raw: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _LINKIFY.finditer(raw):
-        start, end = match.span()
-        if start and raw[start - 1] not in " *_~(\n":
-            continue
-        url = match.group()
-        if url.endswith(".") or (url.endswith(")") and url.count(")") > url.count("(")):
-            end -= 1
-        spans.append((start, end))
-    return spans
-
-
 def _without_links(raw: str) -> str:
-    for start, end in reversed(_linkified(raw)):
+    for start, end in reversed(linkified(raw)):
         raw = raw[:start] + raw[end:]
     return raw
 
@@ -186,7 +164,7 @@ def _without_links(raw: str) -> str:
 def _first_text_node(raw: str, *, linkify: bool) -> str:
     """The first text node goldmark makes of `raw`: it ends at a line break (kept), after a
     delimiter run (`*`, `_`, `~`, kept), or before a typographer replacement or a bare URL."""
-    links = {start for start, _ in _linkified(raw)} if linkify else set()
+    links = {start for start, _ in linkified(raw)} if linkify else set()
     index = 0
     while index < len(raw):
         ch = raw[index]
