@@ -66,9 +66,12 @@ class SentenceNote:
 
 
 class _Plan(Protocol):
-    pieces: tuple[str, ...]
-    sent: tuple[int | None, ...]
-    sentence: tuple[int, ...]
+    @property
+    def pieces(self) -> tuple[str, ...]: ...
+    @property
+    def sent(self) -> tuple[int | None, ...]: ...
+    @property
+    def sentence(self) -> tuple[int, ...]: ...
 
 
 class _Result(Protocol):

@@ -74,12 +74,12 @@ def _pieces(unit: Prose, text: str, changed: bool) -> list[_Piece]:
             raw = _full_reference(unit, text, code) if changed and atom.label else atom.raw
             out.append(_Piece(raw, raw, atom.literal, atom=True))
         elif char in ("\n", chars.DROPPED_BREAK):
-            raw = next(breaks, None)
-            if raw is None:
+            line_break = next(breaks, None)
+            if line_break is None:
                 raise RenderError("more line breaks than the source unit has")
             used_breaks += 1
             if char == "\n":
-                out.append(_Piece(raw, "\n"))
+                out.append(_Piece(line_break, "\n"))
             else:  # no place for it in the translation: the lines join with a space
                 joined = 0 < index < len(text) - 1 and not text[index - 1].isspace()
                 out.append(_Piece(" " if joined else "", " " if joined else ""))

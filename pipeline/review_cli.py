@@ -119,8 +119,8 @@ def _review(settings: Any, request: tuple, cli: Any) -> None:
         page = render_page(reviews, threshold=threshold, out_dir=target.parent, version=__version__)
         atomic_write(target, page)
         flagged = sum(r.flagged for r in reviews if not r.reviewed)
-        reviewed = f"{count(len(reviews), 'post')}, {count(flagged, 'sentence')} to read"
-        cli._say(f"wrote {target}: {reviewed}")
+        said = f"{count(len(reviews), 'post')}, {count(flagged, 'sentence')} to read"
+        cli._say(f"wrote {target}: {said}")
     if any(r.error for r in reviews):
         raise typer.Exit(1)
 

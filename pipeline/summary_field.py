@@ -19,7 +19,7 @@ from pipeline.frontmatter import (
 )
 from pipeline.post_plan import HonyakuError, Options, PostPlan, PostReport, UnitPlan
 from pipeline.render import join_pieces
-from pipeline.summary import Candidate, japanese_summary, summarize
+from pipeline.summary import Block, Candidate, japanese_summary, summarize
 from pipeline.translate import Result
 
 if TYPE_CHECKING:
@@ -180,5 +180,8 @@ def _code_share(piece: str, unit: Prose) -> float:
     return atom_chars / max(1, atom_chars + text_chars)
 
 
-def _candidate_block(unit: Prose) -> str:
-    return unit.block if unit.block in ("heading", "paragraph", "list", "quote") else "paragraph"
+_CANDIDATE_BLOCKS: dict[str, Block] = {"heading": "heading", "list": "list", "quote": "quote"}
+
+
+def _candidate_block(unit: Prose) -> Block:
+    return _CANDIDATE_BLOCKS.get(unit.block, "paragraph")

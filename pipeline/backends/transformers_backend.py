@@ -102,8 +102,9 @@ class TransformersBackend(BatchingBackend[str]):
         assert self._device is not None
         return self._device
 
+    # The base class declares it as an attribute; here the loaded model is asked.
     @property
-    def max_input_tokens(self) -> int:
+    def max_input_tokens(self) -> int:  # type: ignore[override]
         """The source-side position limit, counted like `count_tokens` (with `</s>`)."""
         limits = [getattr(self.model.config, "max_position_embeddings", None)]
         limits.append(getattr(self.tokenizer, "model_max_length", None))
@@ -171,7 +172,7 @@ class TransformersBackend(BatchingBackend[str]):
             self._last_scores = self._mean_log_probs(encoded, generated)
         return [text.strip() for text in self._decode(generated.cpu())]
 
-    def _mean_log_probs(self, encoded: Any, generated: Any) -> list[float]:
+    def _mean_log_probs(self, encoded: Any, generated: Any) -> list[float | None]:
         """The mean log-probability of each generated token (end of sentence included) under
         the model: the number `generate(output_scores=True)` gives through
         `compute_transition_scores` (equal to `sequences_scores` at length_penalty 1), found by
@@ -183,7 +184,7 @@ class TransformersBackend(BatchingBackend[str]):
         generated = generated.to(self.device)
         target = generated[:, 1:]  # the first position is the decoder start
         rows = max(1, SCORE_POSITIONS // max(1, target.shape[1]))
-        found: list[float] = []
+        found: list[float | None] = []
         with torch.inference_mode():
             for start in range(0, generated.shape[0], rows):
                 part = slice(start, start + rows)

@@ -84,7 +84,7 @@ def _located(
     return Scalar(
         path=path,
         value=node.value,
-        is_str=node.tag.endswith(":str"),
+        is_str=(node.tag or "").endswith(":str"),
         start=start,
         end=end,
         style=style,

@@ -54,11 +54,11 @@ def find_site_root(start: Path) -> Path:
 
 def _parse_config_file(path: Path) -> dict[str, Any]:
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SiteError(
-            f"{path}: cannot read the Hugo config: not UTF-8 (byte 0x{data[exc.start]:02x} at "
+            f"{path}: cannot read the Hugo config: not UTF-8 (byte 0x{raw[exc.start]:02x} at "
             f"offset {exc.start})"
         ) from None
     except OSError as exc:
@@ -103,7 +103,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 def _config_dir_files(folder: Path) -> list[tuple[list[str], Path]]:
     """Files of a config/<env>/ folder with the key path each one's content sits under."""
-    files = []
+    files: list[tuple[list[str], Path]] = []
     for path in sorted(folder.iterdir()):
         if path.suffix not in (".toml", ".yaml", ".yml", ".json") or not path.is_file():
             continue

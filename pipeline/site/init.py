@@ -166,7 +166,8 @@ def plan_init(start: Path, source: str = "ja", target: str = "en") -> InitPlan:
     """The change `init` would make; SiteError (one line) when it cannot be made safely."""
     root = find_site_root(start)
     config = load_config(root)
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    found_languages = config.get("languages")
+    languages: dict[str, Any] = found_languages if isinstance(found_languages, dict) else {}
     # Already bilingual, in whichever file Hugo reads the languages from (a root config, or
     # config/_default/languages.*): nothing to add there, the .gitignore part still applies.
     bilingual = defining_file(root, ("languages", target)) if target in languages else None

@@ -39,11 +39,14 @@ class BlockBase:
 
     @classmethod
     def parse(cls, text: str) -> BlockBase:
-        source, english, *key = str(text).split(" ", 2)
+        source, english, *rest = str(text).split(" ", 2)
         person = english.endswith("*")
         english = english.rstrip("*")
         return cls(
-            "" if source == "-" else source, "" if english == "-" else english, *key, person=person
+            "" if source == "-" else source,
+            "" if english == "-" else english,
+            rest[0] if rest else "",
+            person=person,
         )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from pipeline.wording import count
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 WORKED = frozenset({"translated", "partial", "failed"})  # what a plain log line is kept for
 
@@ -80,7 +83,7 @@ class RichProgress:
             console=Console(file=stream),
             transient=False,
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, total: int) -> None:
         self.started = time.monotonic()
@@ -90,6 +93,7 @@ class RichProgress:
     def advance(self, path: str, status: str, sentences: int) -> None:
         self.sentences += sentences
         rate = self.sentences / max(time.monotonic() - self.started, 1e-9)
+        assert self.task is not None  # start() came first
         self.progress.update(self.task, advance=1, sentences=self.sentences, rate=f"{rate:.1f}")
 
     def finish(self) -> None:
