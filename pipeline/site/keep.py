@@ -44,7 +44,9 @@ def cannot_update(target: str, why: str) -> str:
 
 
 def has_base(entry: LockEntry | None) -> bool:
-    return entry is not None and any(not b.key for b in entry.blocks)
+    """Whether the lock holds a per-block base for the copy. Every base has its front matter's
+    entry, also that of a page with no body block (an older lock has no `blocks` at all)."""
+    return entry is not None and bool(entry.blocks)
 
 
 def save_replaced(root: Path, target: Path) -> str:
