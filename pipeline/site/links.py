@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -162,7 +162,10 @@ class _Targets:
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
         if want == self.site.target_lang and _abs(page) in self.pages.by_title:
             return self._relref(page, quote)
-        return None if want == link.lang else self.urls.write(link, want)
+        url = self._own_url(page, link.url)
+        if want == link.lang and url == link.url:
+            return None
+        return self.urls.write(replace(link, url=url), want)
 
     def _relative(self, path: str, quote: str) -> str | None:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
@@ -171,9 +174,19 @@ class _Targets:
         page = self._page(url)
         if page is None:
             return None
+        own = self._own_url(page, url)
         if self._has_english(page):
-            return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
-        return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+            if _abs(page) in self.pages.by_title:
+                return self._relref(page, quote)
+            return None if own == url else self.urls.root_relative(self.site.target_lang, own)
+        return self.urls.root_relative(self.site.source_lang, own) if url.startswith("/") else None
+
+    def _own_url(self, page: Path, url: str) -> str:
+        """The URL to write for `page`, linked as `url`: the page's own (`slug`, `url`,
+        `permalinks`) where the link names its file's path instead. Hugo's link render hook
+        (0.123+, on by default on a multilingual site) takes such a path to the page's own URL
+        on the Japanese page; an English link written with the path would 404."""
+        return self.pages.url_of.get(_abs(page), url)
 
     def _relref(self, page: Path, quote: str) -> str:
         """The English page of a page whose URL is made from its title: only Hugo knows it
