@@ -18,7 +18,7 @@ import random
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -69,6 +69,7 @@ PNG = bytes.fromhex(
 )
 JA_TITLES = ("はじめに", "設定のメモ", "学習データの話", "お知らせ", "更新しました", "概要")
 EN_TITLES = ("About", "Release notes", "Hello")
+QUOTED = ('"', "[", "t")  # JSON values written as they are: strings, lists, true
 SECTIONS = ("post", "post/2024", "docs", "notes/deep/er")
 
 
@@ -113,7 +114,20 @@ def front(draw: st.DrawFn, *, headless: bool = False, english: bool = False) -> 
         keys.append(("headless", "true"))
     if not english and draw(st.integers(0, 3)) == 0:
         keys.append(("summary", '""'))
-    if draw(st.booleans()):
+    number = draw(st.integers(0, 10**6))  # unique enough: two pages with one URL would collide
+    extra = draw(st.sampled_from(("", "", "", "slug", "url", "aliases")))
+    if extra == "slug":
+        keys.append(("slug", f'"s{number}"'))
+    elif extra == "url":
+        keys.append(("url", f'"/fixed/u{number}/"'))
+    elif extra == "aliases":
+        keys.append(("aliases", f'["/old/a{number}/"]'))
+    kind = draw(st.sampled_from(("yaml", "yaml", "toml", "toml", "json")))
+    if kind == "json":
+        # JSON quotes what YAML and TOML leave bare (a date).
+        items = [f'  "{k}": {v if v[0] in QUOTED else json.dumps(v)}' for k, v in keys]
+        return "{\n" + ",\n".join(items) + "\n}"
+    if kind == "yaml":
         return "---\n" + "".join(f"{k}: {v}\n" for k, v in keys) + "---"
     return "+++\n" + "".join(f"{k} = {v}\n" for k, v in keys) + "+++"
 
@@ -226,6 +240,23 @@ def pages(draw: st.DrawFn, count: int) -> list[Page]:
     return out
 
 
+def page_url(rel: str) -> str:
+    """The page's URL as Hugo makes it from its path (no slug or url)."""
+    path = re.sub(r"(^|/)(_?index)\.md$", r"\1", rel)
+    return "/" + re.sub(r"\.md$", "/", path) if path else "/"
+
+
+def linked(draw: st.DrawFn, page: Page, found: list[Page]) -> Page:
+    """Some pages with prose get a paragraph linking to another page of the site (the link is
+    rewritten where that page has an English copy, and its lock entry remembers it)."""
+    if not page.shape.split()[-1].startswith(("prose", "no-front", "child")) or draw(st.booleans()):
+        return page
+    other = draw(st.sampled_from(found))
+    newline = "\r\n" if "\r\n" in page.text else "\n"
+    text = page.text + f"{newline}関連：[別の記事]({page_url(other.rel)})を参照。{newline}"
+    return replace(page, text=text, shape=page.shape + " +link")
+
+
 def corpus_posts() -> list[Path]:
     """Real posts (their known Hugo differences aside), or none where the corpus is absent."""
     if not CORPUS.is_dir():
@@ -250,6 +281,7 @@ def sites(draw: st.DrawFn, max_pages: int = 6, max_corpus: int = 2) -> GenSite:
                     shape=f"corpus {post.parent.name}",
                 )
             )
+    found = [linked(draw, page, found) for page in found]
     english: list[Page] = []
     for k in range(draw(st.integers(0, 2))):
         if draw(st.booleans()):  # an English page of its own
@@ -378,8 +410,9 @@ def changed_outside(before: dict[str, bytes], root: Path) -> list[str]:
     return changed + [f"{rel} (new)" for rel in made]
 
 
-def uncovered(site: GenSite, root: Path, run: Run) -> list[str]:
-    """Japanese pages with neither an English copy nor a reason in the report."""
+def uncovered(site: GenSite, root: Path, run: Run, gone: set[str]) -> list[str]:
+    """Japanese pages (but those deleted) with neither an English copy nor a reason in the
+    report."""
     reasons = {
         f["source"]: f["reason"]
         for f in run.report["files"]
@@ -388,6 +421,8 @@ def uncovered(site: GenSite, root: Path, run: Run) -> list[str]:
     out = []
     for page in site.pages:
         source = ja_path(site, page.rel)
+        if source in gone:
+            continue
         if not (root / en_path(site, page.rel)).is_file() and source not in reasons:
             out.append(f"{source} [{page.shape}]")
     return out
@@ -401,20 +436,36 @@ def failed(run: Run) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Edits a person makes between runs
 
-JA_EDITS = ("append", "prepend", "change")
+JA_EDITS = ("append", "append", "prepend", "change", "change", "no-body", "english", "delete")
+_FRONT = re.compile(
+    r"(?s)(---\r?\n.*?\r?\n---|\+\+\+\r?\n.*?\r?\n\+\+\+|\{\r?\n.*?\r?\n\})[ \t]*(\r?\n|$)"
+)
 
 
-def edit(site: GenSite, root: Path) -> tuple[set[str], list[str]]:
-    """Random edits (from the site's seed) to Japanese pages, to English copies honyaku wrote and
-    to hand-written English pages. Returns the English copies a person edited and the words a
-    person wrote in them (each must survive the update)."""
+@dataclass(frozen=True)
+class Edits:
+    person_edited: set[str]  # English pages a person edited (copies and hand-written ones)
+    words: list[str]  # what a person wrote in copies honyaku wrote (each must survive)
+    gone: set[str]  # Japanese pages deleted
+
+
+def edit(site: GenSite, root: Path) -> Edits:
+    """Random edits (from the site's seed) to Japanese pages (text added, changed, the body
+    removed or made English, the page deleted), to English copies honyaku wrote and to
+    hand-written English pages (a paragraph added)."""
     rng = random.Random(site.seed)
     lock = load_lock(root)
+    gone: set[str] = set()
     for page in site.pages:
         if rng.random() < 0.4:
             path = root / ja_path(site, page.rel)
+            how = rng.choice(JA_EDITS)
+            if how == "delete":
+                path.unlink()
+                gone.add(ja_path(site, page.rel))
+                continue
             text = path.read_bytes().decode("utf-8")
-            path.write_bytes(edit_japanese(text, rng.choice(JA_EDITS)).encode("utf-8"))
+            path.write_bytes(edit_japanese(text, how).encode("utf-8"))
     edited: set[str] = set()
     words: list[str] = []
     copies = sorted(k for k in lock.entries if (root / k).is_file())
@@ -430,17 +481,18 @@ def edit(site: GenSite, root: Path) -> tuple[set[str], list[str]]:
             edited.add(rel)
             if rel in copies:
                 words.append(mark)
-    return edited, words
+    return Edits(edited, words, gone)
 
 
 def edit_japanese(text: str, how: str) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     if how == "change" and "です" in text:
         return text.replace("です", "でした", 1)
+    match = _FRONT.match(text)
+    if how in ("no-body", "english"):
+        head = match.group(1) + newline if match else ""
+        return head + (f"{newline}Rewritten in English.{newline}" if how == "english" else "")
     if how == "prepend":
-        match = re.match(
-            r"(?s)(---\r?\n.*?\r?\n---|\+\+\+\r?\n.*?\r?\n\+\+\+)[ \t]*(\r?\n|$)", text
-        )
         cut = match.end() if match else 0
         head = text[:cut] if not match or match.group(2) else text[:cut] + newline
         return f"{head}{newline}冒頭に一文を足しました。{newline}{newline}{text[cut:].lstrip(chr(13) + chr(10))}"
@@ -505,7 +557,7 @@ def structure_failures(root: Path, exe: str, person_edited: set[str]) -> list[st
     rendered = hugo_pages(root, exe)
     out = []
     for target, entry in sorted(load_lock(root).entries.items()):
-        if target in person_edited:
+        if target in person_edited or not (root / entry.source).exists():
             continue
         ja, en = rendered.get(entry.source), rendered.get(target)
         if ja is None and en is None:  # headless: neither language renders it
