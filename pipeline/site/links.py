@@ -120,7 +120,8 @@ class _Targets:
     pages: PageIndex
 
     def _page(self, url: str) -> Path | None:
-        return self.pages.page(url) or content_file_for_url(url, self.site)
+        page = self.pages.page(url) or content_file_for_url(url, self.site)
+        return None if page is not None and _abs(page) in self.pages.unrendered else page
 
     def _has_english(self, page: Path) -> bool:
         page = _abs(page)

@@ -66,6 +66,9 @@ class PageIndex:
     by_url: Mapping[str, Path]
     url_of: Mapping[Path, str]
     by_title: frozenset[Path] = frozenset()  # pages whose URL is made from their title
+    # Headless bundles and pages Hugo does not render: no URL, so a link to one stays as written
+    # (Hugo's link render hook makes it "" on either language's page).
+    unrendered: frozenset[Path] = frozenset()
 
     def page(self, url: str) -> Path | None:
         url = unquote(url)
@@ -81,16 +84,20 @@ class PageIndex:
             patterns = {}
         url_of: dict[Path, str] = {}
         by_title: set[Path] = set()
+        unrendered: set[Path] = set()
         for folder in site.source_dirs:
             for suffix in MARKDOWN_SUFFIXES:
                 for path in folder.rglob(f"*{suffix}"):
-                    own = _own_url(_abs(path), folder, site, patterns)
+                    front = _front(path)
+                    if _not_rendered(front):
+                        unrendered.add(_abs(path))
+                    own = _own_url(_abs(path), folder, site, patterns, front)
                     if own is not None:
                         url_of[_abs(path)] = own.url
                         if own.from_title:
                             by_title.add(_abs(path))
         by_url = {url: page for page, url in sorted(url_of.items())}
-        return cls(by_url, url_of, frozenset(by_title))
+        return cls(by_url, url_of, frozenset(by_title), frozenset(unrendered))
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,18 @@ def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
 
 
-def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) -> _OwnUrl | None:
+def _not_rendered(front: Mapping[str, Any]) -> bool:
+    """`headless: true`, or `build`/`_build` with `render: never` (or false, before Hugo 0.109)."""
+    if front.get("headless") is True:
+        return True
+    build = front.get("build") or front.get("_build")
+    render = build.get("render", "always") if isinstance(build, dict) else "always"
+    return render in ("never", False, "false")
+
+
+def _own_url(
+    path: Path, folder: Path, site: Site, patterns: Mapping[str, str], front: Mapping[str, Any]
+) -> _OwnUrl | None:
     """The page's URL path when it is not its file's path (else None)."""
     codes = {lang.code for lang in site.languages}
     base, lang, _ext = _split_lang_suffix(path.name, codes)
@@ -116,7 +134,6 @@ def _own_url(path: Path, folder: Path, site: Site, patterns: Mapping[str, str]) 
     rel = path.relative_to(folder)
     sections = rel.parent.parts[:-1] if base == "index" else rel.parent.parts
     pattern = patterns.get("/".join(sections)) or patterns.get(sections[0] if sections else "")
-    front = _front(path)
     if front.get("url"):
         url = "/" + str(front["url"]).strip("/") + "/"
         return _OwnUrl(url if "." not in PurePosixPath(url).name else url.rstrip("/"))
