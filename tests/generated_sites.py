@@ -2,21 +2,20 @@
 have, the two layouts honyaku writes, and the checks a run over such a site must pass.
 
 A site is plain data (`GenSite`) built by hypothesis strategies; `write_site` puts it on disk,
-`exercise` runs the real CLI over it (first run, rerun, edits and update, `--check`) and
-`structure_failures` builds it with Hugo and compares each English page with its Japanese page.
-Every check returns or raises with the page and run it is about, so a failing example says what
-to reproduce.
+`batch` runs the real CLI over it (pseudo, or a misbehaving stand-in planted by
+`standin_plant/sitecustomize.py`), `edit` makes a person's edits, and `structure_failures` builds
+it with Hugo and compares each English copy with its Japanese page. Each check returns what is
+wrong, by path, and `GenSite.describe` prints the whole site, so a failure says what to
+reproduce.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import random
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -570,11 +569,3 @@ def structure_failures(root: Path, exe: str, person_edited: set[str]) -> list[st
         ):
             out.append(f"{target}: HTML structure differs from {entry.source}")
     return out
-
-
-def digest(site: GenSite) -> str:
-    return hashlib.sha256(site.describe().encode("utf-8")).hexdigest()[:10]
-
-
-def copy_site(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst)
