@@ -161,7 +161,7 @@ class _Targets:
         if page is None:
             return None
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
-        if want == self.site.target_lang and _abs(page) in self.pages.by_title:
+        if want == self.site.target_lang and self.pages.url_from_hugo(_abs(page)):
             return self._relref(page, quote)
         url = self._own_url(page, link.url)
         if want == link.lang and url == link.url:
@@ -177,7 +177,7 @@ class _Targets:
             return None
         own = self._own_url(page, url)
         if self._has_english(page):
-            if _abs(page) in self.pages.by_title:
+            if self.pages.url_from_hugo(_abs(page)):
                 return self._relref(page, quote)
             return None if own == url else self.urls.root_relative(self.site.target_lang, own)
         return self.urls.root_relative(self.site.source_lang, own) if url.startswith("/") else None

@@ -69,6 +69,13 @@ class PageIndex:
     # Headless bundles and pages Hugo does not render: no URL, so a link to one stays as written
     # (Hugo's link render hook makes it "" on either language's page).
     unrendered: frozenset[Path] = frozenset()
+    # Pages in a section whose `_index.md` has a `slug`, and that section page: Hugo 0.123+
+    # puts the slug in their URLs (`/post/news/p/` for `post/2024/p.md`), Hugo 0.111 does not.
+    under_slug: frozenset[Path] = frozenset()
+
+    def url_from_hugo(self, page: Path) -> bool:
+        """Whether only Hugo knows the page's English URL (links to it are written as relref)."""
+        return page in self.by_title or page in self.under_slug
 
     def page(self, url: str) -> Path | None:
         url = unquote(url)
@@ -97,7 +104,8 @@ class PageIndex:
                         if own.from_title:
                             by_title.add(_abs(path))
         by_url = {url: page for page, url in sorted(url_of.items())}
-        return cls(by_url, url_of, frozenset(by_title), frozenset(unrendered))
+        under_slug = _under_slugged_sections(site)
+        return cls(by_url, url_of, frozenset(by_title), frozenset(unrendered), under_slug)
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,22 @@ def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
     if isinstance(table.get("page"), dict):
         table = table["page"]
     return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+def _under_slugged_sections(site: Site) -> frozenset[Path]:
+    sections = [
+        _abs(index.parent)
+        for folder in site.source_dirs
+        for index in folder.rglob("_index.*")
+        if index.suffix in MARKDOWN_SUFFIXES and _front(index).get("slug")
+    ]
+    return frozenset(
+        _abs(path)
+        for folder in site.source_dirs
+        for suffix in MARKDOWN_SUFFIXES
+        for path in folder.rglob(f"*{suffix}")
+        if any(_under(_abs(path), section) for section in sections)
+    )
 
 
 def _not_rendered(front: Mapping[str, Any]) -> bool:
