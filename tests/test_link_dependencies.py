@@ -78,6 +78,18 @@ def test_links_follow_the_target_gaining_and_losing_its_english_copy(tmp_path: P
     assert decode(load_lock(root).get(a_en).links) == {"content/ja/post/c.md": False}
 
 
+def test_a_crlf_copy_keeps_its_line_ends_when_its_links_are_refreshed(tmp_path: Path) -> None:
+    """Read as LF, the refreshed copy was written back with LF line ends (every line changed)."""
+    root = make_site(tmp_path / "site")
+    (root / "content/ja/post/a.md").write_bytes(A.replace("\n", "\r\n").encode())
+    a_en = root / "content/en/post/a.md"
+    batch(root)
+    (root / "content/ja/post/c.md").write_text(C_IN, encoding="utf-8")
+    assert "links refreshed" in batch(root)
+    english = a_en.read_bytes()
+    assert b"/~jun/en/post/c/" in english and b"\n" not in english.replace(b"\r\n", b"")
+
+
 def test_an_edited_copy_is_reported_not_rewritten(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     batch(root)

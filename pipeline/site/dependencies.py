@@ -128,7 +128,7 @@ def refresh_links(job: Refresh, lock: Lock) -> tuple[Lock, str]:
     names = ", ".join(moved)
     if job.dry_run:
         return lock, f"links to refresh ({names})"
-    text = job.target.read_text(encoding="utf-8")
+    text = job.target.read_bytes().decode("utf-8")  # its own line ends (CRLF)
     new, seen = rewrite_links_tracked(
         text, job.source, job.site, has_translation=job.exists, pages=job.pages
     )

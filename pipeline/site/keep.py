@@ -51,8 +51,8 @@ def cannot_update(target: str, why: str) -> str:
 
 
 def has_base(entry: LockEntry | None) -> bool:
-    """Whether the copy's per-block base was recorded; a page with no body block has one too
-    (its front matter's entries)."""
+    """Whether the lock holds a per-block base for the copy. Every base has its front matter's
+    entry, also that of a page with no body block (an older lock has no `blocks` at all)."""
     return entry is not None and bool(entry.blocks)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -133,7 +133,8 @@ class _Targets:
     pages: PageIndex
 
     def _page(self, url: str) -> Path | None:
-        return self.pages.page(url) or content_file_for_url(url, self.site)
+        page = self.pages.page(url) or content_file_for_url(url, self.site)
+        return None if page is not None and _abs(page) in self.pages.unrendered else page
 
     def _has_english(self, page: Path) -> bool:
         page = _abs(page)
@@ -188,9 +189,12 @@ class _Targets:
             want = self.site.target_lang if english else self.site.source_lang
             return None if want == link.lang else self.urls.write(link, want)
         want = self.site.target_lang if self._has_english(page) else self.site.source_lang
-        if want == self.site.target_lang and _abs(page) in self.pages.by_title:
+        if want == self.site.target_lang and self.pages.url_from_hugo(_abs(page)):
             return self._relref(page, quote)
-        return None if want == link.lang else self.urls.write(link, want)
+        url = self._own_url(page, link.url)
+        if want == link.lang and url == link.url:
+            return None
+        return self.urls.write(replace(link, url=url), want)
 
     def _relative(self, path: str, quote: str) -> str | None:
         url = str(PurePosixPath(os.path.normpath(PurePosixPath(self.here) / path)))
@@ -207,9 +211,19 @@ class _Targets:
             return (
                 self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
             )
+        own = self._own_url(page, url)
         if self._has_english(page):
-            return self._relref(page, quote) if _abs(page) in self.pages.by_title else None
-        return self.urls.root_relative(self.site.source_lang, url) if url.startswith("/") else None
+            if self.pages.url_from_hugo(_abs(page)):
+                return self._relref(page, quote)
+            return None if own == url else self.urls.root_relative(self.site.target_lang, own)
+        return self.urls.root_relative(self.site.source_lang, own) if url.startswith("/") else None
+
+    def _own_url(self, page: Path, url: str) -> str:
+        """The URL to write for `page`, linked as `url`: the page's own (`slug`, `url`,
+        `permalinks`) where the link names its file's path instead. Hugo's link render hook
+        (0.123+, on by default on a multilingual site) takes such a path to the page's own URL
+        on the Japanese page; an English link written with the path would 404."""
+        return self.pages.url_of.get(_abs(page), url)
 
     def _home(self) -> None:
         # The link depends on the site's URLs (see `dependencies`) whatever the home's own
@@ -370,6 +384,6 @@ def template_link(href: str, site: Site, has_translation: HasTranslation, pages:
     targets = _Targets(site.root, site, has_translation, SiteUrls.of(site), "/", {}, pages)
     link = targets.urls.split(_split_dest(href)[0])
     page = targets._page(link.url) if link is not None else None
-    if page is not None and _abs(page) in pages.by_title:
+    if page is not None and pages.url_from_hugo(_abs(page)):
         return href
     return targets.destination(href)

@@ -72,6 +72,16 @@ class PageIndex:
     # The site's `permalinks` (section -> pattern): part of what written links depend on.
     patterns: tuple[tuple[str, str], ...] = ()
     listed: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
+    # Headless bundles and pages Hugo does not render: no URL, so a link to one stays as written
+    # (Hugo's link render hook makes it "" on either language's page).
+    unrendered: frozenset[Path] = frozenset()
+    # Pages in a section whose `_index.md` has a `slug`, and that section page: Hugo 0.123+
+    # puts the slug in their URLs (`/post/news/p/` for `post/2024/p.md`), Hugo 0.111 does not.
+    under_slug: frozenset[Path] = frozenset()
+
+    def url_from_hugo(self, page: Path) -> bool:
+        """Whether only Hugo knows the page's English URL (links to it are written as relref)."""
+        return page in self.by_title or page in self.under_slug
 
     def page(self, url: str) -> Path | None:
         url = _lookup_url(url)
@@ -96,10 +106,13 @@ class PageIndex:
         by_title: set[Path] = set()
         listed: dict[str, list[Path]] = {}
         codes = {lang.code for lang in site.languages}
+        unrendered: set[Path] = set()
         for folder in site.source_dirs:
             for suffix in MARKDOWN_SUFFIXES:
                 for path in folder.rglob(f"*{suffix}"):
                     front = _front(path)
+                    if _not_rendered(front):
+                        unrendered.add(_abs(path))
                     own = _own_url(_abs(path), folder, site, patterns, front)
                     if own is not None:
                         url_of[_abs(path)] = own.url
@@ -112,7 +125,15 @@ class PageIndex:
                         listed.setdefault(url, []).append(_abs(path))
         by_url = {url: page for page, url in sorted(url_of.items())}
         lists = {url: tuple(sorted(pages)) for url, pages in listed.items()}
-        return cls(by_url, url_of, frozenset(by_title), tuple(sorted(patterns.items())), lists)
+        return cls(
+            by_url,
+            url_of,
+            frozenset(by_title),
+            tuple(sorted(patterns.items())),
+            lists,
+            frozenset(unrendered),
+            _under_slugged_sections(site),
+        )
 
 
 def _lookup_url(url: str) -> str:
@@ -164,6 +185,31 @@ def _patterns(config: Mapping[str, Any]) -> dict[str, str]:
     if isinstance(table.get("page"), dict):
         table = table["page"]
     return {str(k).strip("/"): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+def _under_slugged_sections(site: Site) -> frozenset[Path]:
+    sections = [
+        _abs(index.parent)
+        for folder in site.source_dirs
+        for index in folder.rglob("_index.*")
+        if index.suffix in MARKDOWN_SUFFIXES and _front(index).get("slug")
+    ]
+    return frozenset(
+        _abs(path)
+        for folder in site.source_dirs
+        for suffix in MARKDOWN_SUFFIXES
+        for path in folder.rglob(f"*{suffix}")
+        if any(_under(_abs(path), section) for section in sections)
+    )
+
+
+def _not_rendered(front: Mapping[str, Any]) -> bool:
+    """`headless: true`, or `build`/`_build` with `render: never` (or false, before Hugo 0.109)."""
+    if front.get("headless") is True:
+        return True
+    build = front.get("build") or front.get("_build")
+    render = build.get("render", "always") if isinstance(build, dict) else "always"
+    return render in ("never", False, "false")
 
 
 def _own_url(

@@ -257,14 +257,16 @@ def _added(plan: Plan, after: int, pieces: list, base: list) -> None:
 
 def _join(pieces: list[tuple[str, bool]], head: str, fresh: str) -> str:
     """Blocks back into a body. A block that ended its own post gets a blank line when something
-    follows it now; the body ends the way the fresh translation ends."""
+    follows it now, in the page's line ends (CRLF stays CRLF); the body ends the way the fresh
+    translation ends."""
+    newline = "\r\n" if "\r\n" in fresh else "\n"
     out = [head]
     for n, (text, was_last) in enumerate(pieces):
         if n == len(pieces) - 1:
             ending = fresh[len(fresh.rstrip()) :]
             text = text.rstrip() + ending
         elif was_last or not text.endswith("\n"):
-            text = text.rstrip() + "\n\n"
+            text = text.rstrip() + newline * 2
         out.append(text)
     return "".join(out)
 

@@ -92,6 +92,53 @@ class _Prepared:
 
 def translate_sentences(sentences: Sequence[Sentence], caps: Capabilities) -> list[Result]:
     """Translate a batch (a post, or many posts) in one pass through memory and model."""
+    edges = [_enclosing(s) for s in sentences]
+    inner = _translate_inner([inside for _, inside, _ in edges], caps)
+    return [
+        replace(result, source=sentence.text, text=head + result.text + tail)
+        for sentence, (head, _, tail), result in zip(sentences, edges, inner, strict=True)
+    ]
+
+
+_SPACE = " \t\n\u3000"
+
+
+def _enclosing(sentence: Sentence) -> tuple[str, Sentence, str]:
+    """(head, inside, tail): a pair of atoms that encloses the whole sentence (a paired
+    shortcode, a link, emphasis), with the spaces just inside it, stays out of what the model
+    gets, so no word can move outside it (Hugo prints a paragraph that is only a shortcode
+    without `<p>`, and a link's words belong inside the link)."""
+    text, head, tail = sentence.text, "", ""
+    while (pair := _outer_pair(text, sentence.roles)) is not None:
+        start, end = pair
+        inside = text[start:end]
+        core = inside.strip(_SPACE)
+        lead = inside[: len(inside) - len(inside.lstrip(_SPACE))]
+        head += text[:start] + lead
+        tail = inside[len(lead) + len(core) :] + text[end:] + tail
+        text = core
+    return head, replace(sentence, text=text), tail
+
+
+def _outer_pair(text: str, roles: tuple[str, ...]) -> tuple[int, int] | None:
+    """The span inside the text's first and last character when they are an opening atom and
+    the closing atom that matches it; else None."""
+    if len(text) < 2 or _role(text[0], roles) != _OPEN or _role(text[-1], roles) != _CLOSE:
+        return None
+    depth = 0
+    for k, char in enumerate(text):
+        depth += {_OPEN: 1, _CLOSE: -1}.get(_role(char, roles), 0)
+        if depth == 0:
+            return (1, len(text) - 1) if k == len(text) - 1 else None
+    return None
+
+
+def _role(char: str, roles: tuple[str, ...]) -> str:
+    index = ord(char) - chars.ATOM_BASE if chars.is_atom(char) else -1
+    return roles[index] if 0 <= index < len(roles) else ""
+
+
+def _translate_inner(sentences: Sequence[Sentence], caps: Capabilities) -> list[Result]:
     prepared = [_prepare(s, caps) for s in sentences]
     results: list[Result | None] = [None] * len(prepared)
     # Sentences that needed the piecewise fallback before are remembered whole, so a re-run
