@@ -192,3 +192,26 @@ def test_dry_run_check_and_review_take_every_shape(site: Path) -> None:
     code, output = honyaku("review", "content/ja", "--backend", "pseudo")
     assert code == 0, output
     assert (site / "honyaku-review.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "rewritten",
+    ["", "---\ntitle: About\n---\n\nRewritten in English.\n"],
+    ids=["emptied", "english"],
+)
+def test_a_source_that_lost_its_japanese_still_has_its_copy_follow(
+    site: Path, rewritten: str
+) -> None:
+    """Found by the generated-site test: a translated page emptied or rewritten in English was
+    'skipped: no Japanese prose or title', its old translation stayed, and --check said up to
+    date. honyaku's copy follows its source like any other (a person's edits by the same rules)."""
+    honyaku("batch", "content/ja", "--backend", "pseudo")
+    source = site / "content/ja/post/crlf.md"
+    source.write_text(rewritten, encoding="utf-8")
+    code, output = honyaku("batch", "content/ja", "--backend", "pseudo", "--check")
+    assert code == 1 and "1 English copy missing or out of date" in output
+    code, output = honyaku("batch", "content/ja", "--backend", "pseudo")
+    assert code == 0, output
+    assert (site / english("content/ja/post/crlf.md")).read_text(encoding="utf-8") == rewritten
+    code, output = honyaku("batch", "content/ja", "--backend", "pseudo", "--check")
+    assert code == 0, output

@@ -246,7 +246,9 @@ def _one_file(source: Path, run: Run, lock: Lock) -> tuple[FileResult, Lock]:
     data, text = read
     if opted_out(text):
         return result("skipped", LABELS["opted-out"], copy="opted-out"), lock
-    if not is_japanese(text):
+    # A page that never had Japanese gets no copy; one whose Japanese is gone (emptied, rewritten
+    # in English) still has honyaku's copy, which follows its source like any other.
+    if not is_japanese(text) and lock.get(target) is None:
         return result("skipped", NOTHING_TO_TRANSLATE), lock
     try:
         safe_output_path(target, site)

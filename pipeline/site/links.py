@@ -223,6 +223,8 @@ class _Targets:
         `permalinks`) where the link names its file's path instead. Hugo's link render hook
         (0.123+, on by default on a multilingual site) takes such a path to the page's own URL
         on the Japanese page; an English link written with the path would 404."""
+        if self.pages.page(url) == _abs(page):  # the page's own URL already, as the author spelt it
+            return url
         return self.pages.url_of.get(_abs(page), url)
 
     def _home(self) -> None:

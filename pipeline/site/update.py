@@ -236,7 +236,9 @@ def merge(plan: Plan, fresh: str) -> Merged:
         for key, value in managed_fields(plan.ja.front, taxonomies=plan.taxonomies).items()
         if plan._field_status().get(key) == "edited" and english_field(plan.en.front, key)
     ]
-    body = _join(pieces, plan.en.head if plan.en.blocks else new.head, fresh)
+    # The person's lines before the first block stay, unless no block is left at all (the
+    # Japanese was emptied): then the body is what the fresh translation has.
+    body = _join(pieces, plan.en.head if plan.en.blocks and pieces else new.head, fresh)
     return Merged(
         front + body,
         (*base, *front_base),
