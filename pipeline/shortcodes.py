@@ -53,9 +53,11 @@ class Pair:
     open: Shortcode
     close: Shortcode
 
-    @property
-    def holds_prose(self) -> bool:
-        return self.open.name.lower() in PROSE_PAIRED
+    def holds_prose(self, also: frozenset[str] = frozenset()) -> bool:
+        """Whether the pair's inner text is Markdown prose: a known prose shortcode, or one of
+        `also` (for the site stage: the site's own whose template renders it as Markdown)."""
+        name = self.open.name.lower()
+        return name in PROSE_PAIRED or name in also
 
 
 def lex_shortcodes(text: str) -> list[Shortcode]:

@@ -44,6 +44,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "layouts/shortcodes/series.html": SERIES,
         "layouts/shortcodes/logic.html": LOGIC,
         "layouts/partials/side.html": PARTIAL,
+        "layouts/partials/head.html": '<link rel="alternate" href="{{ .Site.BaseURL }}/index.xml">\n',
         "layouts/_default/single.html": SINGLE,
         "layouts/_default/list.html": "{{ .Title }}\n",
         "content/ja/post/one.md": POST.format(title="一"),
@@ -72,6 +73,9 @@ def test_init_writes_english_variants_and_hugo_shows_them(site: Path, tmp_path: 
     assert "layouts/shortcodes/logic.html:1: Japanese text around a template action" in shown
     assert "layouts/shortcodes/logic.html:2: Japanese inside a template action" in shown
     assert "layouts/partials/side.html:1: a partial with Japanese text" in shown
+    assert "layouts/partials/head.html:1: a link made from .Site.BaseURL goes to the Japanese" in (
+        shown
+    )
     code, shown = honyaku("init", str(site), "--backend", "pseudo", "--yes")
     assert code == 0, shown
     variant = (site / "layouts/shortcodes/series.en.html").read_text(encoding="utf-8")
@@ -116,3 +120,39 @@ def test_an_edited_variant_is_kept_and_a_changed_template_is_reported(site: Path
     assert "Bookmark" in (site / "layouts/_default/single.en.html").read_text(encoding="utf-8")
     code, out = honyaku("batch", str(site / "content/ja"), "--backend", "pseudo")
     assert "changed after its English variant" not in out
+
+
+TABLE = "{{ (.Inner | markdownify) | safeHTML }}\n"
+TABLE_POST = """---
+title: 表
+---
+
+{{< table >}}
+|名前|説明|
+|---|---|
+|一|詳しくは[一の記事](/post/one/)を参照。|
+{{< /table >}}
+"""
+
+
+def test_links_inside_a_shortcode_that_renders_markdown_go_to_english_pages(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found on the real site: its theme's `table` shortcode renders its inner Markdown
+    (`.Inner | markdownify`), so a link inside it is a link on the page. honyaku keeps the
+    pair's body as written (data), but the link goes to the English page like any other; on
+    Hugo 0.111, which has no link render hook, it was the Japanese page."""
+    (site / "layouts/shortcodes/table.html").write_text(TABLE, encoding="utf-8")
+    (site / "content/ja/post/table.md").write_text(TABLE_POST, encoding="utf-8")
+    code, out = honyaku("batch", str(site / "content/ja"), "--backend", "pseudo")
+    assert code == 0, out
+    english = (site / "content/en/post/table.md").read_text(encoding="utf-8")
+    assert "[一の記事](/en/post/one/)" in english
+    for hugo in every_hugo():
+        public = tmp_path / f"public-{len(hugo)}"
+        done = subprocess.run(
+            [hugo, "-s", str(site), "-d", str(public), "--quiet"], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        page = (public / "en/post/table/index.html").read_text(encoding="utf-8")
+        assert '<a href="/en/post/one/">一の記事</a>' in page, hugo

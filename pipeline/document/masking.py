@@ -75,14 +75,14 @@ def mask_shortcodes(body: str, masked: Masked) -> Shortcodes:
     cuts: list[Shortcode] = []
     data: list[tuple[int, int]] = []
     for pair in pairs:
-        if pair.holds_prose:
+        if pair.holds_prose():
             continue
         start, end = pair.open.start, pair.close.end
         data.append((start, end))
         masked.fill(start, end, blank=masked.whole_lines(start, end))
     inside_data = Ranges.of(data)
     for pair in pairs:
-        if pair.holds_prose and not inside_data.covers(pair.open.start):
+        if pair.holds_prose() and not inside_data.covers(pair.open.start):
             for tag, role in ((pair.open, OPEN), (pair.close, CLOSE)):
                 _mask_tag(tag, role, masked, atoms, cuts)
     for tag in alone:

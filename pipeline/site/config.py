@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from pipeline.site.templates import prose_shortcodes
+
 CONFIG_NAMES = (
     "hugo.toml",
     "hugo.yaml",
@@ -187,6 +189,8 @@ class Site:
     base_url: str = ""  # `baseURL` as configured (links under a subpath must carry its path)
     canonify_urls: bool = False  # `canonifyURLs`: Hugo itself puts the base before "/..." links
     linkify: bool = True  # goldmark's `linkify` (on unless turned off): bare URLs are links
+    # The site's own paired shortcodes whose template renders the inner text as Markdown.
+    prose_shortcodes: frozenset[str] = frozenset()
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -334,6 +338,7 @@ def detect_site(
         base_url=str(config.get("baseurl") or ""),
         canonify_urls=bool(config.get("canonifyurls", False)),
         linkify=_linkify(config),
+        prose_shortcodes=prose_shortcodes(root),
     )
 
 

@@ -301,7 +301,7 @@ def rewrite_links_tracked(
         {},
         pages,
     )
-    body = parse_body(en_text)
+    body = parse_body(en_text, site.prose_shortcodes)
     # In an attribute, a relref's own quotes must not end the attribute's.
     in_html = partial(targets.destination, quote="`")
     edits = _rewrite_targets(en_text, body, targets.destination, in_html, linkify=site.linkify)

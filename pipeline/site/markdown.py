@@ -98,9 +98,11 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def parse_body(text: str) -> Body:
+def parse_body(text: str, prose: frozenset[str] = frozenset()) -> Body:
+    """`prose`: the site's own paired shortcodes whose template renders the inner text as
+    Markdown, so that links in it are links (the document stage keeps it as written)."""
     start = body_start(text)
-    masked, shortcodes = _mask_shortcodes(text[start:])
+    masked, shortcodes = _mask_shortcodes(text[start:], prose)
     lines = _line_starts(masked)
     md = markdown()
     env: dict = {}
@@ -153,14 +155,14 @@ class _Found:
         self.scanned_rows: set[int] = set()
 
 
-def _mask_shortcodes(body: str) -> tuple[str, set[Range]]:
+def _mask_shortcodes(body: str, prose: frozenset[str] = frozenset()) -> tuple[str, set[Range]]:
     """Normalise line endings (same length) and fill shortcodes: a pair that holds code or data
     whole, a pair that holds prose only its tags (the prose between is Markdown)."""
     text = body.replace("\r\n", " \n").replace("\r", "\n")
     tags = lex_shortcodes(body)
     pairs, _alone = pair_shortcodes(tags)
     fill = [(t.start, t.end) for t in tags]
-    fill += [(p.open.start, p.close.end) for p in pairs if not p.holds_prose]
+    fill += [(p.open.start, p.close.end) for p in pairs if not p.holds_prose(prose)]
     chars = list(text)
     for lo, hi in fill:
         chars[lo:hi] = FILLER * (hi - lo)

@@ -54,6 +54,15 @@ _ATTRIBUTE = re.compile(
 )
 
 
+# A link made from the site's base URL is the same on every language's pages: English readers
+# are taken to the Japanese site. Only the template can say it otherwise (`absLangURL`).
+_SITE_BASE = re.compile(r"\{\{-?\s*(?:\$?\.Site|site)\.BaseURL\b")
+_SITE_BASE_WHY = (
+    "a link made from .Site.BaseURL goes to the Japanese site on English pages too; write it "
+    'with absLangURL (for a feed: {{ "index.xml" | absLangURL }})'
+)
+
+
 def short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -262,7 +271,9 @@ def _tag_edits(
             continue
         name, value = match["name"].lower(), match.group(group)
         value_start, value_end = match.span(group)
-        if name in LINK_ATTRIBUTES:
+        if name in LINK_ATTRIBUTES and _SITE_BASE.search(value):
+            unsafe(value_start, _SITE_BASE_WHY)
+        elif name in LINK_ATTRIBUTES:
             new = english_link(html.unescape(value))
             if new != html.unescape(value):
                 edits.append(_Edit(value_start, value_end, "", html.escape(new, quote=True)))
@@ -300,3 +311,23 @@ def template_notes(root: Path, english_link: EnglishLink) -> list[str]:
             "English pages and no English variant: honyaku init plans them"
         )
     return lines
+
+
+# A shortcode template that renders its inner text as Markdown: `.Inner | markdownify`,
+# `markdownify .Inner`, `.Page.RenderString .Inner` (and `.InnerDeindent`).
+_RENDERS_INNER = re.compile(
+    r"\.Inner(?:Deindent)?\b[^}]*\|\s*(?:markdownify|\$?\.Page\.RenderString)\b"
+    r"|(?:markdownify|RenderString)\s*\(?\s*\$?\.Inner"
+)
+
+
+def prose_shortcodes(root: Path) -> frozenset[str]:
+    """The names of the site's own shortcodes (`layouts/shortcodes/`, a theme's) whose template
+    renders the inner text as Markdown: links inside a pair of them are links on the page."""
+    names = set()
+    themes = sorted((root / "themes").glob("*/layouts")) if (root / "themes").is_dir() else []
+    for folder in (root / "layouts", *themes):
+        for path in sorted((folder / "shortcodes").glob("*.html")):
+            if _language_of(path.name) is None and _RENDERS_INNER.search(_read(path)):
+                names.add(path.stem.lower())
+    return frozenset(names)
