@@ -188,7 +188,9 @@ def plan_post(
 ) -> PostPlan:
     """Cut a post into the sentences (and clauses) translate sends, as translate does it: skip
     comments, prose fences and the clause budget applied. Raises HonyakuError."""
-    document = parse_post(text, prose_fences=options.prose_fences)
+    document = parse_post(
+        text, prose_fences=options.prose_fences, markdown_shortcodes=options.markdown_shortcodes
+    )
     skipped = skipped_units(document)
     fm = document.front_matter
     fields = tuple(reader_fields(fm, include_taxonomies=options.translate_taxonomies))
@@ -211,15 +213,19 @@ def plan_post(
 def _kept_reason(body: str, kept: Kept) -> str:
     text = " ".join(body[kept.start : kept.end].split())
     excerpt = text if len(text) <= 40 else text[:39] + "…"
-    return f"HTML left as written ({kept.why}): {excerpt!r}"
+    return f"{kept.what} left as written ({kept.why}): {excerpt!r}"
 
 
-def parse_post(text: str, *, prose_fences: bool = False) -> Document:
+def parse_post(
+    text: str, *, prose_fences: bool = False, markdown_shortcodes: frozenset[str] = frozenset()
+) -> Document:
     """The document stage, with bad input turned into a HonyakuError."""
     if "\x00" in text:
         raise HonyakuError("binary data (NUL bytes), not a Markdown post")
     try:
-        return parse_document(text, prose_fences=prose_fences)
+        return parse_document(
+            text, prose_fences=prose_fences, markdown_shortcodes=markdown_shortcodes
+        )
     except FrontMatterError as exc:
         raise HonyakuError(str(exc)) from exc
 

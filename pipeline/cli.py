@@ -251,7 +251,7 @@ def inspect(
 ) -> None:
     """Show what would be sent to the model, and what is kept out of it (translate's own plan,
     with the same --translate-prose-fences and --translate-taxonomies)."""
-    settings = Settings.from_options(options)
+    settings = Settings.from_options(options, _site_root(post))
 
     def go() -> None:
         from pipeline.inspection import inspect_post

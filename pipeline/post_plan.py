@@ -27,6 +27,10 @@ class Options:
     prose_fences: bool = False  # translate unlabelled fences that hold only Japanese prose
     translate_taxonomies: bool = False
     clause_budget: int = segment.DEFAULT_CLAUSE_BUDGET
+    # The site's own paired shortcodes whose template renders the inner text as Markdown: their
+    # bodies stay as written (honyaku cannot parse them as Hugo does), and Japanese in them is
+    # reported as kept.
+    markdown_shortcodes: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -184,7 +184,11 @@ def review_post(
     try:
         text = data.decode("utf-8")
         _english, report = translate(text)
-        document = parse_post(text, prose_fences=options.prose_fences)
+        document = parse_post(
+            text,
+            prose_fences=options.prose_fences,
+            markdown_shortcodes=options.markdown_shortcodes,
+        )
     except (HonyakuError, UnicodeDecodeError) as exc:
         error = str(exc).splitlines()[0]
         return PostReview(post.key, english, english_path, digest, done, 0, 0, (), error)

@@ -18,6 +18,7 @@ from pipeline.api import Options
 from pipeline.backends.base import DecodingConfig
 from pipeline.glossary import find_glossary
 from pipeline.modelstore import DEFAULT_MODEL
+from pipeline.site.templates import prose_shortcodes
 
 DEFAULT_BEAMS = DecodingConfig().num_beams
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
@@ -69,6 +70,8 @@ class Settings:
     learn: bool = True  # a person's corrections become human entries of the translation memory
     no_wait: bool = False
     rebuild_lock: bool = False
+    # The site's own paired shortcodes whose template renders the inner text as Markdown.
+    markdown_shortcodes: frozenset[str] = frozenset()
 
     @classmethod
     def from_options(cls, values: Mapping[str, Any], site_root: Path | None = None) -> Settings:
@@ -81,6 +84,8 @@ class Settings:
             glossary = find_glossary(site_root)
         settings["glossary"] = glossary
         settings["glossary_sha256"] = _file_sha256(glossary) if glossary is not None else ""
+        if site_root is not None:
+            settings["markdown_shortcodes"] = prose_shortcodes(site_root)
         return cls(**settings)
 
     def options(self) -> Options:
@@ -91,6 +96,7 @@ class Settings:
             source_summary=self.fill_source_summary,
             prose_fences=self.prose_fences,
             translate_taxonomies=self.translate_taxonomies,
+            markdown_shortcodes=self.markdown_shortcodes,
         )
 
     def lock_key(self, identity: str) -> str:

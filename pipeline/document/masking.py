@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.document.lines import Line, Ranges
 from pipeline.inline import CLOSE, OPEN, SOLO, Found
-from pipeline.shortcodes import Shortcode, lex_shortcodes, pair_shortcodes
+from pipeline.shortcodes import Pair, Shortcode, lex_shortcodes, pair_shortcodes
 
 
 class Masked:
@@ -65,6 +65,7 @@ class Shortcodes:
     atoms: tuple[Found, ...]  # inline tags: atoms of the prose around them
     cuts: tuple[Shortcode, ...]  # tags with prose parameters: prose units are cut at them
     data: tuple[tuple[int, int], ...]  # pairs holding code or data: verbatim as a whole
+    data_pairs: tuple[Pair, ...] = ()  # those pairs
 
 
 def mask_shortcodes(body: str, masked: Masked) -> Shortcodes:
@@ -88,7 +89,13 @@ def mask_shortcodes(body: str, masked: Masked) -> Shortcodes:
     for tag in alone:
         if not inside_data.covers(tag.start):
             _mask_tag(tag, SOLO, masked, atoms, cuts)
-    return Shortcodes(tuple(atoms), tuple(cuts), tuple(data))
+    outer = tuple(
+        pair
+        for pair in pairs
+        if not pair.holds_prose()
+        and not any(lo < pair.open.start < hi for lo, hi in data)  # not inside another
+    )
+    return Shortcodes(tuple(atoms), tuple(cuts), tuple(data), outer)
 
 
 def _mask_tag(

@@ -66,6 +66,7 @@ class Kept:
     start: int
     end: int
     why: str
+    what: str = "HTML"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline import chars
 from pipeline.document.blocks import Context, Plan, walk
 from pipeline.document.definitions import definition_titles
 from pipeline.document.delimiters import markdown
@@ -10,19 +11,25 @@ from pipeline.document.masking import Masked, mask_shortcodes
 from pipeline.document.model import CodeBlock, Document, Kept, Prose, Span, Verbatim
 from pipeline.document.units import DocumentText
 from pipeline.frontmatter import split_front_matter
-from pipeline.shortcodes import Shortcode
+from pipeline.shortcodes import Pair, Shortcode
 
 
-def parse_document(text: str, *, prose_fences: bool = False) -> Document:
+def parse_document(
+    text: str, *, prose_fences: bool = False, markdown_shortcodes: frozenset[str] = frozenset()
+) -> Document:
     """Raises FrontMatterError for unreadable front matter. With `prose_fences`, unlabelled
-    fences that hold only Japanese prose (some authors quote text that way) are prose too."""
+    fences that hold only Japanese prose (some authors quote text that way) are prose too.
+    `markdown_shortcodes`: the site's paired shortcodes that render their body as Markdown;
+    Japanese in such a body, kept as written, is reported (`Document.kept`)."""
     front_matter, body = split_front_matter(text)
-    spans, code_blocks, nested, kept = parse_body(body, prose_fences=prose_fences)
+    spans, code_blocks, nested, kept = parse_body(
+        body, prose_fences=prose_fences, markdown_shortcodes=markdown_shortcodes
+    )
     return Document(front_matter, body, spans, code_blocks, nested, kept)
 
 
 def parse_body(
-    body: str, *, prose_fences: bool = False
+    body: str, *, prose_fences: bool = False, markdown_shortcodes: frozenset[str] = frozenset()
 ) -> tuple[tuple[Span, ...], tuple[CodeBlock, ...], tuple[Prose, ...], tuple[Kept, ...]]:
     """The body's spans, its code blocks, the prose nested in atoms (link titles), and the
     Japanese left as written where changing it is not safe."""
@@ -45,7 +52,12 @@ def parse_body(
         n for n in plan.nested if any(u.start <= n.start and n.end <= u.end for u in units)
     )
     code_blocks = tuple(sorted(plan.code_blocks, key=lambda c: c.start))
-    kept = tuple(sorted(plan.kept, key=lambda k: k.start))
+    kept = tuple(
+        sorted(
+            [*plan.kept, *_shortcode_bodies(body, shortcodes.data_pairs, markdown_shortcodes)],
+            key=lambda k: k.start,
+        )
+    )
     return _assemble(body, units), code_blocks, nested, kept
 
 
@@ -88,3 +100,20 @@ def _assemble(body: str, units: list[Prose]) -> tuple[Span, ...]:
     if cursor < len(body):
         spans.append(Verbatim(cursor, len(body)))
     return tuple(spans)
+
+
+def _shortcode_bodies(body: str, pairs: tuple[Pair, ...], names: frozenset[str]) -> list[Kept]:
+    """The bodies with Japanese of the site's shortcodes that render Markdown but stay as
+    written (honyaku cannot parse them the way Hugo's goldmark does, a table with a stray
+    column, say): what a reader sees in Japanese, reported as kept."""
+    return [
+        Kept(
+            pair.open.end,
+            pair.close.start,
+            "Markdown the site's shortcode renders, not translated",
+            f"the body of {{{{< {pair.open.name} >}}}}",
+        )
+        for pair in pairs
+        if pair.open.name.lower() in names
+        and chars.has_japanese_letters(body[pair.open.end : pair.close.start])
+    ]
