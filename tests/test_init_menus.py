@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -20,6 +19,7 @@ import pytest
 from pipeline.site.config_report import config_findings
 from tests.hugo_sites import every_hugo
 from tests.test_init import invoke
+from tests.test_links_hugo import build as build_into_public
 
 BASE = "https://example.org/~jun/"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -122,13 +122,7 @@ def make(root: Path, files: dict[str, str]) -> Path:
 
 def build(exe: str, root: Path) -> None:
     shutil.rmtree(root / "public", ignore_errors=True)
-    done = subprocess.run(
-        [exe, "--quiet", "-s", str(root), "-d", str(root / "public")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    build_into_public(exe, root)
 
 
 def nav_links(page: Path) -> list[str]:

