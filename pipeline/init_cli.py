@@ -94,9 +94,8 @@ def _templates(root: Path, options: Mapping[str, Any]) -> Templates | None:
     from pipeline.api import Engine, translate_texts
     from pipeline.backends.lazy import BackendUnavailable, LazyBackend
     from pipeline.site.config import SiteError, detect_site
-    from pipeline.site.english_pages import EnglishPages
+    from pipeline.site.english_pages import EnglishPages, has_english_version
     from pipeline.site.links import template_link
-    from pipeline.site.paths import english_path
     from pipeline.site.permalinks import PageIndex
     from pipeline.site.posts import discover, translated_sources
     from pipeline.site.templates import plan_variants
@@ -106,14 +105,10 @@ def _templates(root: Path, options: Mapping[str, Any]) -> Templates | None:
     except SiteError:
         return None
     planned = translated_sources(discover(list(site.source_dirs), site), site)
-    english = EnglishPages.build(site)
-
-    def has_english(page: Path) -> bool:
-        return page in planned or english_path(page, site).exists() or bool(english.of(page, site))
-
-    link = partial(
-        template_link, site=site, has_translation=has_english, pages=PageIndex.build(site)
+    exists = partial(
+        has_english_version, site=site, planned=planned, english=EnglishPages.build(site)
     )
+    link = partial(template_link, site=site, has_translation=exists, pages=PageIndex.build(site))
 
     def translate(texts: list[str]) -> list[str]:
         # Made here, only when a template has text: finding the model can fail without it.

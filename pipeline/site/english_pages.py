@@ -11,13 +11,13 @@ published as the English `about`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.frontmatter import FrontMatterError, split_front_matter
 from pipeline.site.config import Site
-from pipeline.site.paths import MARKDOWN_SUFFIXES, _abs, _split_lang_suffix, _under
+from pipeline.site.paths import MARKDOWN_SUFFIXES, _abs, _split_lang_suffix, _under, english_path
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,13 @@ def translation_key(page: Path) -> str:
         if str(key).lower() == "translationkey" and isinstance(value, str | int) and value != "":
             return str(value)
     return ""
+
+
+def has_english_version(
+    page: Path, site: Site, planned: Collection[Path], english: EnglishPages
+) -> bool:
+    """Whether `page` has (or, being among the `planned` sources, will have after this run) an
+    English version: honyaku's copy or a page under any other spelling."""
+    return (
+        _abs(page) in planned or english_path(page, site).exists() or bool(english.of(page, site))
+    )

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.frontmatter import FrontMatterError
 from pipeline.site.config import Site
-from pipeline.site.english_pages import EnglishPages
-from pipeline.site.paths import _abs, english_path
+from pipeline.site.english_pages import EnglishPages, has_english_version
 from pipeline.site.permalinks import PageIndex
 from pipeline.site.report import FileResult
 
@@ -68,8 +67,4 @@ class Post:
 
 def has_english(run: Run, page: Path) -> bool:
     """Whether `page` has (or will have after this run) an English version."""
-    return (
-        Path(_abs(page)) in run.planned
-        or english_path(page, run.site).exists()
-        or bool(run.english.of(page, run.site))
-    )
+    return has_english_version(page, run.site, run.planned, run.english)
