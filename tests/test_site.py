@@ -325,6 +325,22 @@ def test_links_to_headless_pages_stay_as_written(tmp_path: Path) -> None:
     assert hugo.rewrite_links(text, root / "content/ja/post/a.md", site) == text
 
 
+def test_links_by_path_to_a_section_with_its_own_url(tmp_path: Path) -> None:
+    """A section whose `_index.md` sets `url`: a link by its path goes to that URL, English
+    where the section has an English page (the long generated-site run: `/en/docs/s1/` was
+    written, a 404 where the Japanese page's link went to the section's own URL)."""
+    files = {
+        "content/ja/docs/a.md": "x",
+        "content/ja/docs/s1/_index.md": '---\ntitle: s\nurl: "/fixed/u1/"\n---\n',
+    }
+    root = make_site(tmp_path / "s", BILINGUAL_DIRS, files=files)
+    (root / "content/en/docs/s1").mkdir(parents=True)
+    (root / "content/en/docs/s1/_index.md").write_text('---\ntitle: s\nurl: "/en/fixed/u1/"\n---\n')
+    site = hugo.detect_site(root)
+    out = hugo.rewrite_links("[s](/docs/s1/) [t](../s1/)\n", root / "content/ja/docs/a.md", site)
+    assert out == "[s](/en/fixed/u1/) [t](/en/fixed/u1/)\n"
+
+
 def test_url_prefix_decisions(tmp_path: Path) -> None:
     site = hugo.detect_site(make_site(tmp_path / "s", BILINGUAL_DIRS))
     assert hugo.url_prefix_for(site) == "/en"

@@ -218,14 +218,16 @@ def _own_url(
     """The page's URL path when it is not its file's path (else None)."""
     codes = {lang.code for lang in site.languages}
     base, lang, _ext = _split_lang_suffix(path.name, codes)
-    if (lang and lang != site.source_lang) or base == "_index" or not _under(path, folder):
+    if (lang and lang != site.source_lang) or not _under(path, folder):
+        return None
+    if front.get("url"):  # a section's `_index.md` too (found by the generated-site test)
+        url = "/" + str(front["url"]).strip("/") + "/"
+        return _OwnUrl(url if "." not in PurePosixPath(url).name else url.rstrip("/"))
+    if base == "_index":
         return None
     rel = path.relative_to(folder)
     sections = rel.parent.parts[:-1] if base == "index" else rel.parent.parts
     pattern = patterns.get("/".join(sections)) or patterns.get(sections[0] if sections else "")
-    if front.get("url"):
-        url = "/" + str(front["url"]).strip("/") + "/"
-        return _OwnUrl(url if "." not in PurePosixPath(url).name else url.rstrip("/"))
     if pattern is None and not front.get("slug"):
         return None
     name = rel.parent.name if base == "index" else base
