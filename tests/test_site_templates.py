@@ -57,6 +57,15 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def built(hugo: str, site: Path, public: Path) -> Path:
+    """`public`, with the site built into it by `hugo`."""
+    done = subprocess.run(
+        [hugo, "-s", str(site), "-d", str(public), "--quiet"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return public
+
+
 def honyaku(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout + result.stderr
@@ -86,11 +95,7 @@ def test_init_writes_english_variants_and_hugo_shows_them(site: Path, tmp_path: 
     code, out = honyaku("batch", str(site / "content/ja"), "--backend", "pseudo")
     assert code == 0, out
     for hugo in every_hugo():
-        public = tmp_path / f"public-{len(hugo)}"
-        done = subprocess.run(
-            [hugo, "-s", str(site), "-d", str(public), "--quiet"], capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
+        public = built(hugo, site, tmp_path / f"public-{len(hugo)}")
         japanese = (public / "post/one/index.html").read_text(encoding="utf-8")
         english = (public / "en/post/one/index.html").read_text(encoding="utf-8")
         assert "Tekton学習シリーズ" in japanese and 'href="/post/two/"' in japanese
@@ -149,11 +154,7 @@ def test_links_inside_a_shortcode_that_renders_markdown_go_to_english_pages(
     english = (site / "content/en/post/table.md").read_text(encoding="utf-8")
     assert "[一の記事](/en/post/one/)" in english
     for hugo in every_hugo():
-        public = tmp_path / f"public-{len(hugo)}"
-        done = subprocess.run(
-            [hugo, "-s", str(site), "-d", str(public), "--quiet"], capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
+        public = built(hugo, site, tmp_path / f"public-{len(hugo)}")
         page = (public / "en/post/table/index.html").read_text(encoding="utf-8")
         assert '<a href="/en/post/one/">一の記事</a>' in page, hugo
 
